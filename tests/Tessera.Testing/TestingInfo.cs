@@ -1,0 +1,5 @@
+namespace Tessera.Testing;
+
+internal static class TestingInfo
+{
+}
