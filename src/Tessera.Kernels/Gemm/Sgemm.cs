@@ -4,7 +4,7 @@ namespace Tessera.Kernels.Gemm;
 /// Single-precision general matrix multiply, row-major:
 /// <c>C = alpha · op(A) · op(B) + beta · C</c>, op(X) = X or Xᵀ.
 /// op(A) is (m, k), op(B) is (k, n), C is (m, n). Leading dimensions are row strides in elements.
-/// When <paramref name="beta"/> is 0, C is not read (NaNs in C do not propagate).
+/// When beta is 0, C is not read (NaNs in C do not propagate).
 /// </summary>
 public static class Sgemm
 {
