@@ -69,6 +69,7 @@ internal static class ElementwiseDriver
         if (!x.DType.IsFloatingPoint()) x = x.To(DType.Float32);
         x = x.Contiguous();
         var y = x.EmptyLike();
+        if (y.Numel == 0) return y;
         if (x.DType == DType.Float32) Unary<TOp, float>(Ptr<float>(x), Ptr<float>(y), x.Numel);
         else Unary<TOp, double>(Ptr<double>(x), Ptr<double>(y), x.Numel);
         GC.KeepAlive(x);

@@ -207,9 +207,9 @@ public sealed partial class Tensor
         var bc = b.To(dt).Detach().Expand(shape).Contiguous();
         switch (dt.ElementSize())
         {
-            case 1: Select(c, ac.Span<byte>(), bc.Span<byte>(), y.Span<byte>()); break;
-            case 4: Select(c, ac.Span<int>(), bc.Span<int>(), y.Span<int>()); break;
-            default: Select(c, ac.Span<long>(), bc.Span<long>(), y.Span<long>()); break;
+            case 1: Select(c, ac.RawSpan<byte>(), bc.RawSpan<byte>(), y.RawSpan<byte>()); break;
+            case 4: Select(c, ac.RawSpan<int>(), bc.RawSpan<int>(), y.RawSpan<int>()); break;
+            default: Select(c, ac.RawSpan<long>(), bc.RawSpan<long>(), y.RawSpan<long>()); break;
         }
         if (NeedsGrad(a, b))
         {

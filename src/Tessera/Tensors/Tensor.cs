@@ -80,6 +80,14 @@ public sealed partial class Tensor
         return Storage.AsSpan<T>().Slice(Offset, Numel);
     }
 
+    /// <summary>The contiguous elements reinterpreted as <typeparamref name="T"/> of the same size (dtype-agnostic copies).</summary>
+    internal Span<T> RawSpan<T>() where T : unmanaged
+    {
+        if (Unsafe.SizeOf<T>() != DType.ElementSize()) throw new InvalidOperationException($"RawSpan<{typeof(T).Name}> on a {DType.Name()} tensor.");
+        if (!IsContiguous) throw new InvalidOperationException("RawSpan() needs a contiguous tensor.");
+        return Storage.AsSpan<T>().Slice(Offset, Numel);
+    }
+
     /// <summary>The whole storage, typed; index it with <see cref="Offset"/> and <see cref="Strides"/>.</summary>
     internal Span<T> StorageSpan<T>() where T : unmanaged
     {
