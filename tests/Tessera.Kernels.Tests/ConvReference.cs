@@ -74,7 +74,7 @@ internal static class ConvReference
 
     public static double[] Random(int length, int seed)
     {
-        var rng = new Random(seed);
+        var rng = new System.Random(seed);
         var a = new double[length];
         for (int i = 0; i < a.Length; i++) a[i] = rng.NextDouble() * 2 - 1;
         return a;

@@ -6,7 +6,7 @@ public class EmbeddingTests
 {
     private static long[] Indices(int count, int vocab, int seed)
     {
-        var rng = new Random(seed);
+        var rng = new System.Random(seed);
         var idx = new long[count];
         for (int i = 0; i < count; i++) idx[i] = rng.Next(vocab);
         return idx;

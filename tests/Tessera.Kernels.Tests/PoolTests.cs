@@ -27,7 +27,7 @@ public class PoolTests
     /// <summary>Values from a small set so windows contain ties; ties must resolve to the first element.</summary>
     private static double[] Coarse(int length, int seed)
     {
-        var rng = new Random(seed);
+        var rng = new System.Random(seed);
         var a = new double[length];
         for (int i = 0; i < a.Length; i++) a[i] = rng.Next(-3, 4) * 0.5;
         return a;

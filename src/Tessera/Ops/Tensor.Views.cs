@@ -46,11 +46,16 @@ public sealed partial class Tensor
             // A chunk of source dims [chunkStart..si] that are mutually contiguous.
             long chunkSize = _shape[si];
             int innerStride = _strides[si];
+            long next = (long)_strides[si] * _shape[si];
             int sj = si;
-            while (sj > 0 && (_shape[sj - 1] == 1 || _strides[sj - 1] == _strides[sj] * _shape[sj]))
+            while (sj > 0)
             {
+                int p = sj - 1;
+                if (_shape[p] == 1) { sj--; continue; }   // size-1 dims have meaningless strides
+                if (_strides[p] != next) break;
                 sj--;
-                chunkSize *= _shape[sj];
+                chunkSize *= _shape[p];
+                next = (long)_strides[p] * _shape[p];
             }
             long covered = 1;
             int stride = innerStride;

@@ -24,7 +24,7 @@ public class SafeTensorsRoundTripTests
         long[] shape = SafeTensorsDTypeInfo.GetBitSize(dtype) switch { 4 => [2, 4], 6 => [4], _ => [2, 3] };
         long bytes = shape.Aggregate(1L, (a, b) => a * b) * SafeTensorsDTypeInfo.GetBitSize(dtype) / 8;
         var payload = new byte[bytes];
-        new Random(42 + (int)dtype).NextBytes(payload);
+        new System.Random(42 + (int)dtype).NextBytes(payload);
         if (dtype == SafeTensorsDType.Bool)
             for (int i = 0; i < payload.Length; i++) payload[i] &= 1;
 
