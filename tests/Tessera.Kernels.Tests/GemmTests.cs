@@ -40,9 +40,9 @@ public class GemmTests
         int pad = seed % 2 == 0 ? 0 : 3;
         float alpha = (seed % 3) switch { 0 => 1f, 1 => -0.75f, _ => 2.5f };
         float beta = (seed % 4) switch { 0 => 0f, 1 => 1f, 2 => -0.5f, _ => 0f };
-        foreach (bool packed in new[] { false, true })
+        foreach (GemmPath path in Enum.GetValues<GemmPath>())
         {
-            using var _ = new GemmSwitches(Enum.Parse<GemmIsa>(isa), packed);
+            using var _ = new GemmSwitches(Enum.Parse<GemmIsa>(isa), path);
             Check(transA, transB, m, n, k, alpha, beta, pad, seed);
         }
     }
@@ -58,6 +58,7 @@ public class GemmTests
     public void TrainingShapesMatchReference(int m, int n, int k, bool transA, bool transB)
     {
         Check(transA, transB, m, n, k, 1f, 0f, 0, m + n + k);
+        using var _ = new GemmSwitches(GemmIsa.Auto, GemmPath.Packed);
         Check(transA, transB, m, n, k, 0.5f, 1f, 1, m + n + k + 1);
     }
 
@@ -66,9 +67,9 @@ public class GemmTests
     [InlineData(70, 90, 800)]
     public void BetaZeroIgnoresNaNInC(int m, int n, int k)
     {
-        foreach (bool packed in new[] { false, true })
+        foreach (GemmPath path in Enum.GetValues<GemmPath>())
         {
-            using var _ = new GemmSwitches(GemmIsa.Auto, packed);
+            using var _ = new GemmSwitches(GemmIsa.Auto, path);
             float[] a = GemmTestData.Random(m * k, 1), b = GemmTestData.Random(k * n, 2);
             float[] c = new float[m * n];
             Array.Fill(c, float.NaN);
