@@ -51,13 +51,20 @@ internal static class GemmTestData
     /// float inputs. Tolerance per element: relTol·√k·(|alpha|·Σ|a||b| + |beta·c0|), the scale a
     /// rounding-error bound is proportional to. Padding between C rows must be untouched.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AssertMatches(bool transA, bool transB, int m, int n, int k, float alpha,
         float[] a, int lda, float[] b, int ldb, float beta, float[] c0, float[] actual, int ldc, double relTol = 1e-5)
     {
         (double[] expected, double[] scale) = Reference(transA, transB, m, n, k, alpha,
             Array.ConvertAll(a, x => (double)x), lda, Array.ConvertAll(b, x => (double)x), ldb,
             beta, Array.ConvertAll(c0, x => (double)x), ldc);
+        AssertClose(m, n, k, c0, actual, ldc, expected, scale, $"tA={transA} tB={transB}", relTol);
+    }
+
+    /// <summary>Element-wise check of <paramref name="actual"/> against a precomputed reference and error scale.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AssertClose(int m, int n, int k, float[] c0, float[] actual, int ldc,
+        double[] expected, double[] scale, string what, double relTol = 1e-5)
+    {
         double tol = relTol * Math.Sqrt(Math.Max(1, k));
         for (int i = 0; i < m; i++)
         for (int j = 0; j < n; j++)
@@ -65,11 +72,12 @@ internal static class GemmTestData
             int idx = i * ldc + j;
             double bound = tol * scale[idx] + 1e-30;
             double err = Math.Abs(actual[idx] - expected[idx]);
-            Assert.False(double.IsNaN(actual[idx]) || err > bound,
-                $"C[{i},{j}] = {actual[idx]} expected {expected[idx]} (err {err:E3} > {bound:E3}); m={m} n={n} k={k} tA={transA} tB={transB}");
+            if (double.IsNaN(actual[idx]) || err > bound)
+                Assert.Fail($"C[{i},{j}] = {actual[idx]} expected {expected[idx]} (err {err:E3} > {bound:E3}); m={m} n={n} k={k} {what}");
         }
         for (int i = 0; i < m - 1 && n > 0; i++)
         for (int j = n; j < ldc; j++)
-            Assert.Equal(c0[i * ldc + j], actual[i * ldc + j]);
+            if (BitConverter.SingleToInt32Bits(c0[i * ldc + j]) != BitConverter.SingleToInt32Bits(actual[i * ldc + j]))
+                Assert.Fail($"padding C[{i},{j}] was overwritten; {what}");
     }
 }

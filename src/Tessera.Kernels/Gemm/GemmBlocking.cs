@@ -46,6 +46,9 @@ internal static class GemmBlocking
     /// <summary>Below this many multiply-adds (m·n·k) the direct, unpacked path wins.</summary>
     public const long SmallWork = 32 * 1024;
 
+    /// <summary>The direct path for m ≤ 4 rows is memory-bound and cheap: it is threaded only from this many multiply-adds.</summary>
+    public const long SkinnyParallelWork = 1024 * 1024;
+
     /// <summary>Below this many multiply-adds one thread is used: the fork/join would cost more than it saves.</summary>
     public const long ParallelWork = 96 * 1024;
 

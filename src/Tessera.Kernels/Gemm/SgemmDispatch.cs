@@ -25,9 +25,9 @@ internal static unsafe class SgemmDispatch
             ScaleC(p);
             return;
         }
-        if (p.Work < GemmBlocking.SmallWork && !ForcePacked)
+        if (!ForcePacked && (p.Work < GemmBlocking.SmallWork || SgemmSmall.HandlesSkinny(p)))
         {
-            SgemmSmall.Run(p);
+            RunSmall(p, parallel);
             return;
         }
         SgemmMicroKernel kernel = SgemmMicroKernel.Select(p.M);
@@ -38,6 +38,20 @@ internal static unsafe class SgemmDispatch
             return;
         }
         var job = new GridJob(p, kernel, threads);
+        ParallelRuntime.ForChunks(job.Chunks, job.RunChunk);
+    }
+
+    /// <summary>The direct path, split over column strips of 16 when there is enough work.</summary>
+    private static void RunSmall(in SgemmProblem p, bool parallel)
+    {
+        int strips = (p.N + 15) / 16;
+        int threads = parallel && p.Work >= GemmBlocking.SkinnyParallelWork ? ThreadsFor(p.Work) : 1;
+        if (threads == 1 || strips < 2)
+        {
+            SgemmSmall.Run(p, 0, p.N);
+            return;
+        }
+        var job = new SmallJob(p, strips, Math.Min(threads, strips));
         ParallelRuntime.ForChunks(job.Chunks, job.RunChunk);
     }
 
@@ -129,6 +143,20 @@ internal static unsafe class SgemmDispatch
                 }
             }
             return best;
+        }
+    }
+
+    /// <summary>The direct path over column strips of 16.</summary>
+    private sealed class SmallJob(in SgemmProblem p, int strips, int chunks)
+    {
+        private readonly SgemmProblem _p = p;
+
+        public int Chunks => chunks;
+
+        public void RunChunk(int chunk)
+        {
+            (long s0, long s1) = ParallelRuntime.ChunkRange(0, strips, chunks, chunk);
+            SgemmSmall.Run(_p, (int)s0 * 16, (int)Math.Min(_p.N, s1 * 16));
         }
     }
 

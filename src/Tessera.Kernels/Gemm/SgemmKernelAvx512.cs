@@ -21,7 +21,7 @@ internal static unsafe class SgemmKernelAvx512
     public const int NR = 32;
 
     /// <summary>12×32 tile: 24 accumulators, 12 broadcasts and 2 loads per 24 FMAs.</summary>
-    [SkipLocalsInit]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel12x32(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc, float alpha, float beta)
     {
         PrefetchC(c, ldc, 12);
@@ -66,7 +66,7 @@ internal static unsafe class SgemmKernelAvx512
     }
 
     /// <summary>8×32 tile: 16 accumulators; exact fit for row counts that are multiples of 8 (64, 128, …).</summary>
-    [SkipLocalsInit]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel8x32(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc, float alpha, float beta)
     {
         PrefetchC(c, ldc, 8);
@@ -106,7 +106,7 @@ internal static unsafe class SgemmKernelAvx512
     /// 8×32 tile reading A straight from row-major storage: a(r, p) = a[r·lda + p]. Used for
     /// skinny products where each A element is reused too few times to repay packing.
     /// </summary>
-    [SkipLocalsInit]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void KernelRows8x32(int kc, float* a, nint lda, float* b, nint bStep, float* c, nint ldc, float alpha, float beta)
     {
         PrefetchC(c, ldc, 8);
