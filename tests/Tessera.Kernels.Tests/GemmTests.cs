@@ -13,26 +13,23 @@ public class GemmTests
         (0, 5, 3), (5, 0, 3), (4, 5, 0), (1, 1, 1), (2, 3, 7), (3, 7, 2), (7, 15, 16), (15, 16, 17),
         (16, 17, 15), (17, 31, 33), (31, 33, 63), (33, 63, 65), (63, 65, 31), (65, 100, 17), (100, 129, 33),
         (129, 63, 100), (257, 33, 65), (33, 257, 129), (65, 17, 257), (1, 257, 100), (257, 1, 129),
-        (100, 100, 1), (13, 40, 2), (24, 64, 400), (25, 33, 777),
+        (100, 100, 1), (13, 40, 2), (24, 64, 400), (25, 33, 777), (1, 300, 200), (4, 100, 300), (2, 33, 1000),
     ];
 
-    public static TheoryData<int, bool, bool, string> Cases()
+    public static TheoryData<int, bool, bool> Cases()
     {
-        var data = new TheoryData<int, bool, bool, string>();
-        foreach (GemmIsa isa in new[] { GemmIsa.Auto, GemmIsa.Avx2, GemmIsa.Portable })
-        {
-            if (isa == GemmIsa.Avx2 && !System.Runtime.Intrinsics.X86.Fma.IsSupported) continue;
-            for (int s = 0; s < Shapes.Length; s++)
-                foreach (bool ta in new[] { false, true })
-                    foreach (bool tb in new[] { false, true })
-                        data.Add(s, ta, tb, isa.ToString());
-        }
+        var data = new TheoryData<int, bool, bool>();
+        for (int s = 0; s < Shapes.Length; s++)
+            foreach (bool ta in new[] { false, true })
+                foreach (bool tb in new[] { false, true })
+                    data.Add(s, ta, tb);
         return data;
     }
 
+    /// <summary>Every path (small loop, packed, in place) and every kernel ISA against one reference.</summary>
     [Theory]
     [MemberData(nameof(Cases))]
-    public void MatchesReference(int shape, bool transA, bool transB, string isa)
+    public void MatchesReference(int shape, bool transA, bool transB)
     {
         (int m, int n, int k) = Shapes[shape];
         int seed = shape * 4 + (transA ? 2 : 0) + (transB ? 1 : 0);
@@ -40,11 +37,26 @@ public class GemmTests
         int pad = seed % 2 == 0 ? 0 : 3;
         float alpha = (seed % 3) switch { 0 => 1f, 1 => -0.75f, _ => 2.5f };
         float beta = (seed % 4) switch { 0 => 0f, 1 => 1f, 2 => -0.5f, _ => 0f };
-        foreach (bool packed in new[] { false, true })
+        var problem = new Problem(transA, transB, m, n, k, alpha, beta, pad, seed);
+        var isas = new List<GemmIsa> { GemmIsa.Auto, GemmIsa.Portable };
+        if (System.Runtime.Intrinsics.X86.Fma.IsSupported) isas.Add(GemmIsa.Avx2);
+        int saved = ParallelRuntime.ThreadCount;
+        try
         {
-            using var _ = new GemmSwitches(Enum.Parse<GemmIsa>(isa), packed);
-            Check(transA, transB, m, n, k, alpha, beta, pad, seed);
+            foreach (GemmIsa isa in isas)
+            {
+                // The small path does not depend on the ISA, and threading is covered elsewhere:
+                // the fallback kernels run single-threaded through the blocked path only.
+                ParallelRuntime.ThreadCount = isa == GemmIsa.Auto ? saved : 1;
+                foreach (GemmPath path in Enum.GetValues<GemmPath>())
+                {
+                    if (isa != GemmIsa.Auto && path == GemmPath.Auto) continue;
+                    using var _ = new GemmSwitches(isa, path);
+                    problem.RunAndCheck($"{isa}/{path}");
+                }
+            }
         }
+        finally { ParallelRuntime.ThreadCount = saved; }
     }
 
     [Theory]
@@ -58,6 +70,7 @@ public class GemmTests
     public void TrainingShapesMatchReference(int m, int n, int k, bool transA, bool transB)
     {
         Check(transA, transB, m, n, k, 1f, 0f, 0, m + n + k);
+        using var _ = new GemmSwitches(GemmIsa.Auto, GemmPath.Packed);
         Check(transA, transB, m, n, k, 0.5f, 1f, 1, m + n + k + 1);
     }
 
@@ -66,9 +79,9 @@ public class GemmTests
     [InlineData(70, 90, 800)]
     public void BetaZeroIgnoresNaNInC(int m, int n, int k)
     {
-        foreach (bool packed in new[] { false, true })
+        foreach (GemmPath path in Enum.GetValues<GemmPath>())
         {
-            using var _ = new GemmSwitches(GemmIsa.Auto, packed);
+            using var _ = new GemmSwitches(GemmIsa.Auto, path);
             float[] a = GemmTestData.Random(m * k, 1), b = GemmTestData.Random(k * n, 2);
             float[] c = new float[m * n];
             Array.Fill(c, float.NaN);
@@ -145,6 +158,8 @@ public class GemmTests
     [InlineData(129, 257, 100, true, false)]
     [InlineData(64, 784, 128, false, true)]
     [InlineData(3, 5000, 40, true, true)]
+    [InlineData(2, 3000, 400, false, false)]
+    [InlineData(4, 2000, 300, false, true)]
     public void ResultBitsAreIndependentOfThreadCount(int m, int n, int k, bool transA, bool transB)
     {
         float[] a = GemmTestData.Random(m * k, 8), b = GemmTestData.Random(k * n, 9);
@@ -179,15 +194,39 @@ public class GemmTests
             Sgemm.ComputeBatched(false, false, 2, 2, 2, 2, 1f, x, 2, 0, x, 2, 0, 0f, x, 2, 0)); // C overlaps
     }
 
-    private static void Check(bool transA, bool transB, int m, int n, int k, float alpha, float beta, int pad, int seed)
+    private static void Check(bool transA, bool transB, int m, int n, int k, float alpha, float beta, int pad, int seed) =>
+        new Problem(transA, transB, m, n, k, alpha, beta, pad, seed).RunAndCheck("default");
+
+    /// <summary>Random operands for one shape, with the reference computed once for every path that runs it.</summary>
+    private sealed class Problem
     {
-        int lda = Math.Max(1, transA ? m : k) + pad, ldb = Math.Max(1, transB ? k : n) + pad, ldc = Math.Max(1, n) + pad;
-        float[] a = GemmTestData.Random(GemmTestData.Size(transA ? k : m, transA ? m : k, lda), seed);
-        float[] b = GemmTestData.Random(GemmTestData.Size(transB ? n : k, transB ? k : n, ldb), seed + 1000);
-        float[] c = GemmTestData.Random(GemmTestData.Size(m, n, ldc), seed + 2000);
-        if (beta == 0f) Array.Fill(c, float.NaN, 0, Math.Min(c.Length, n));
-        float[] c0 = (float[])c.Clone();
-        Sgemm.Compute(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        GemmTestData.AssertMatches(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c0, c, ldc);
+        private readonly bool _ta, _tb;
+        private readonly int _m, _n, _k, _lda, _ldb, _ldc;
+        private readonly float _alpha, _beta;
+        private readonly float[] _a, _b, _c0;
+        private readonly double[] _expected, _scale;
+
+        public Problem(bool transA, bool transB, int m, int n, int k, float alpha, float beta, int pad, int seed)
+        {
+            (_ta, _tb, _m, _n, _k, _alpha, _beta) = (transA, transB, m, n, k, alpha, beta);
+            _lda = Math.Max(1, transA ? m : k) + pad;
+            _ldb = Math.Max(1, transB ? k : n) + pad;
+            _ldc = Math.Max(1, n) + pad;
+            _a = GemmTestData.Random(GemmTestData.Size(transA ? k : m, transA ? m : k, _lda), seed);
+            _b = GemmTestData.Random(GemmTestData.Size(transB ? n : k, transB ? k : n, _ldb), seed + 1000);
+            _c0 = GemmTestData.Random(GemmTestData.Size(m, n, _ldc), seed + 2000);
+            // With beta 0, C must not be read: poison its first row.
+            if (beta == 0f) Array.Fill(_c0, float.NaN, 0, Math.Min(_c0.Length, n));
+            (_expected, _scale) = GemmTestData.Reference(transA, transB, m, n, k, alpha,
+                Array.ConvertAll(_a, x => (double)x), _lda, Array.ConvertAll(_b, x => (double)x), _ldb,
+                beta, Array.ConvertAll(_c0, x => (double)x), _ldc);
+        }
+
+        public void RunAndCheck(string what)
+        {
+            float[] c = (float[])_c0.Clone();
+            Sgemm.Compute(_ta, _tb, _m, _n, _k, _alpha, _a, _lda, _b, _ldb, _beta, c, _ldc);
+            GemmTestData.AssertClose(_m, _n, _k, _c0, c, _ldc, _expected, _scale, what);
+        }
     }
 }

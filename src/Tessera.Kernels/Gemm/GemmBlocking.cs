@@ -26,8 +26,28 @@ internal static class GemmBlocking
     /// <summary>Largest M block (rows of packed A): MC·KC·4 B = 2.8 MiB, an L3-resident slab.</summary>
     public const int MaxMC = 1920;
 
+    // The three in-place thresholds are settable only so tests can force either path.
+
+    /// <summary>
+    /// A is read in place (not packed) when a thread's region has at most this many columns:
+    /// each A element is then reused at most N/NR = 12 times, too few to repay a ~0.5 cycle/element pack.
+    /// </summary>
+    public static int DirectAMaxN { get; set; } = 384;
+
+    /// <summary>B (not transposed) is read in place when a thread's region has at most this many rows (reuse ≤ M/MR).</summary>
+    public static int DirectBMaxM { get; set; } = 512;
+
+    /// <summary>
+    /// ... and when the rows of one K block of B span at most this many bytes: beyond about half of
+    /// L2, strided in-place panels miss in cache and TLB and run slower than packed ones.
+    /// </summary>
+    public static long DirectBMaxSpan { get; set; } = 512 * 1024;
+
     /// <summary>Below this many multiply-adds (m·n·k) the direct, unpacked path wins.</summary>
     public const long SmallWork = 32 * 1024;
+
+    /// <summary>The direct path for m ≤ 4 rows is memory-bound and cheap: it is threaded only from this many multiply-adds.</summary>
+    public const long SkinnyParallelWork = 1024 * 1024;
 
     /// <summary>Below this many multiply-adds one thread is used: the fork/join would cost more than it saves.</summary>
     public const long ParallelWork = 96 * 1024;

@@ -18,22 +18,22 @@ internal static unsafe class SgemmKernelAvx2
     public const int NR = 16;
 
     /// <summary>6×16 tile.</summary>
-    [SkipLocalsInit]
-    public static void Kernel6x16(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel6x16(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc, float alpha, float beta)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
         {
-            Vector256<float> b0 = Vector256.LoadAligned(b), b1 = Vector256.LoadAligned(b + 8), t;
+            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8), t;
             t = Vector256.Create(a[0]); c00 = Fma.MultiplyAdd(b0, t, c00); c01 = Fma.MultiplyAdd(b1, t, c01);
             t = Vector256.Create(a[1]); c10 = Fma.MultiplyAdd(b0, t, c10); c11 = Fma.MultiplyAdd(b1, t, c11);
             t = Vector256.Create(a[2]); c20 = Fma.MultiplyAdd(b0, t, c20); c21 = Fma.MultiplyAdd(b1, t, c21);
             t = Vector256.Create(a[3]); c30 = Fma.MultiplyAdd(b0, t, c30); c31 = Fma.MultiplyAdd(b1, t, c31);
             t = Vector256.Create(a[4]); c40 = Fma.MultiplyAdd(b0, t, c40); c41 = Fma.MultiplyAdd(b1, t, c41);
             t = Vector256.Create(a[5]); c50 = Fma.MultiplyAdd(b0, t, c50); c51 = Fma.MultiplyAdd(b1, t, c51);
-            a += MR;
-            b += NR;
+            a += aStep;
+            b += bStep;
         }
         var va = Vector256.Create(alpha);
         if (beta == 0f)

@@ -21,8 +21,8 @@ internal static unsafe class SgemmKernelAvx512
     public const int NR = 32;
 
     /// <summary>12×32 tile: 24 accumulators, 12 broadcasts and 2 loads per 24 FMAs.</summary>
-    [SkipLocalsInit]
-    public static void Kernel12x32(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel12x32(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc, float alpha, float beta)
     {
         PrefetchC(c, ldc, 12);
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -31,7 +31,7 @@ internal static unsafe class SgemmKernelAvx512
         Vector512<float> c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
         for (int p = 0; p < kc; p++)
         {
-            Vector512<float> b0 = Vector512.LoadAligned(b), b1 = Vector512.LoadAligned(b + 16), t;
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16), t;
             t = Vector512.Create(a[0]); c00 = Avx512F.FusedMultiplyAdd(b0, t, c00); c01 = Avx512F.FusedMultiplyAdd(b1, t, c01);
             t = Vector512.Create(a[1]); c10 = Avx512F.FusedMultiplyAdd(b0, t, c10); c11 = Avx512F.FusedMultiplyAdd(b1, t, c11);
             t = Vector512.Create(a[2]); c20 = Avx512F.FusedMultiplyAdd(b0, t, c20); c21 = Avx512F.FusedMultiplyAdd(b1, t, c21);
@@ -44,8 +44,8 @@ internal static unsafe class SgemmKernelAvx512
             t = Vector512.Create(a[9]); c90 = Avx512F.FusedMultiplyAdd(b0, t, c90); c91 = Avx512F.FusedMultiplyAdd(b1, t, c91);
             t = Vector512.Create(a[10]); ca0 = Avx512F.FusedMultiplyAdd(b0, t, ca0); ca1 = Avx512F.FusedMultiplyAdd(b1, t, ca1);
             t = Vector512.Create(a[11]); cb0 = Avx512F.FusedMultiplyAdd(b0, t, cb0); cb1 = Avx512F.FusedMultiplyAdd(b1, t, cb1);
-            a += 12;
-            b += NR;
+            a += aStep;
+            b += bStep;
         }
         var va = Vector512.Create(alpha);
         if (beta == 0f)
@@ -66,8 +66,8 @@ internal static unsafe class SgemmKernelAvx512
     }
 
     /// <summary>8×32 tile: 16 accumulators; exact fit for row counts that are multiples of 8 (64, 128, …).</summary>
-    [SkipLocalsInit]
-    public static void Kernel8x32(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel8x32(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc, float alpha, float beta)
     {
         PrefetchC(c, ldc, 8);
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -75,7 +75,7 @@ internal static unsafe class SgemmKernelAvx512
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
         for (int p = 0; p < kc; p++)
         {
-            Vector512<float> b0 = Vector512.LoadAligned(b), b1 = Vector512.LoadAligned(b + 16), t;
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16), t;
             t = Vector512.Create(a[0]); c00 = Avx512F.FusedMultiplyAdd(b0, t, c00); c01 = Avx512F.FusedMultiplyAdd(b1, t, c01);
             t = Vector512.Create(a[1]); c10 = Avx512F.FusedMultiplyAdd(b0, t, c10); c11 = Avx512F.FusedMultiplyAdd(b1, t, c11);
             t = Vector512.Create(a[2]); c20 = Avx512F.FusedMultiplyAdd(b0, t, c20); c21 = Avx512F.FusedMultiplyAdd(b1, t, c21);
@@ -84,8 +84,49 @@ internal static unsafe class SgemmKernelAvx512
             t = Vector512.Create(a[5]); c50 = Avx512F.FusedMultiplyAdd(b0, t, c50); c51 = Avx512F.FusedMultiplyAdd(b1, t, c51);
             t = Vector512.Create(a[6]); c60 = Avx512F.FusedMultiplyAdd(b0, t, c60); c61 = Avx512F.FusedMultiplyAdd(b1, t, c61);
             t = Vector512.Create(a[7]); c70 = Avx512F.FusedMultiplyAdd(b0, t, c70); c71 = Avx512F.FusedMultiplyAdd(b1, t, c71);
-            a += 8;
-            b += NR;
+            a += aStep;
+            b += bStep;
+        }
+        var va = Vector512.Create(alpha);
+        if (beta == 0f)
+        {
+            Put(c, c00, c01, va); Put(c + ldc, c10, c11, va); Put(c + 2 * ldc, c20, c21, va); Put(c + 3 * ldc, c30, c31, va);
+            Put(c + 4 * ldc, c40, c41, va); Put(c + 5 * ldc, c50, c51, va); Put(c + 6 * ldc, c60, c61, va); Put(c + 7 * ldc, c70, c71, va);
+        }
+        else
+        {
+            var vb = Vector512.Create(beta);
+            Update(c, c00, c01, va, vb); Update(c + ldc, c10, c11, va, vb); Update(c + 2 * ldc, c20, c21, va, vb);
+            Update(c + 3 * ldc, c30, c31, va, vb); Update(c + 4 * ldc, c40, c41, va, vb); Update(c + 5 * ldc, c50, c51, va, vb);
+            Update(c + 6 * ldc, c60, c61, va, vb); Update(c + 7 * ldc, c70, c71, va, vb);
+        }
+    }
+
+    /// <summary>
+    /// 8×32 tile reading A straight from row-major storage: a(r, p) = a[r·lda + p]. Used for
+    /// skinny products where each A element is reused too few times to repay packing.
+    /// </summary>
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void KernelRows8x32(int kc, float* a, nint lda, float* b, nint bStep, float* c, nint ldc, float alpha, float beta)
+    {
+        PrefetchC(c, ldc, 8);
+        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
+        float* a4 = a + 4 * lda, a5 = a + 5 * lda, a6 = a + 6 * lda, a7 = a + 7 * lda;
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        for (nint p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16), t;
+            t = Vector512.Create(a0[p]); c00 = Avx512F.FusedMultiplyAdd(b0, t, c00); c01 = Avx512F.FusedMultiplyAdd(b1, t, c01);
+            t = Vector512.Create(a1[p]); c10 = Avx512F.FusedMultiplyAdd(b0, t, c10); c11 = Avx512F.FusedMultiplyAdd(b1, t, c11);
+            t = Vector512.Create(a2[p]); c20 = Avx512F.FusedMultiplyAdd(b0, t, c20); c21 = Avx512F.FusedMultiplyAdd(b1, t, c21);
+            t = Vector512.Create(a3[p]); c30 = Avx512F.FusedMultiplyAdd(b0, t, c30); c31 = Avx512F.FusedMultiplyAdd(b1, t, c31);
+            t = Vector512.Create(a4[p]); c40 = Avx512F.FusedMultiplyAdd(b0, t, c40); c41 = Avx512F.FusedMultiplyAdd(b1, t, c41);
+            t = Vector512.Create(a5[p]); c50 = Avx512F.FusedMultiplyAdd(b0, t, c50); c51 = Avx512F.FusedMultiplyAdd(b1, t, c51);
+            t = Vector512.Create(a6[p]); c60 = Avx512F.FusedMultiplyAdd(b0, t, c60); c61 = Avx512F.FusedMultiplyAdd(b1, t, c61);
+            t = Vector512.Create(a7[p]); c70 = Avx512F.FusedMultiplyAdd(b0, t, c70); c71 = Avx512F.FusedMultiplyAdd(b1, t, c71);
+            b += bStep;
         }
         var va = Vector512.Create(alpha);
         if (beta == 0f)

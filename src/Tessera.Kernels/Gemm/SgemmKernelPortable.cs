@@ -17,8 +17,8 @@ internal static unsafe class SgemmKernelPortable
     public const int NR = 8;
 
     /// <summary>4×8 tile.</summary>
-    [SkipLocalsInit]
-    public static void Kernel4x8(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel4x8(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc, float alpha, float beta)
     {
         Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector128<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -29,8 +29,8 @@ internal static unsafe class SgemmKernelPortable
             t = Vector128.Create(a[1]); c10 = Vector128.FusedMultiplyAdd(b0, t, c10); c11 = Vector128.FusedMultiplyAdd(b1, t, c11);
             t = Vector128.Create(a[2]); c20 = Vector128.FusedMultiplyAdd(b0, t, c20); c21 = Vector128.FusedMultiplyAdd(b1, t, c21);
             t = Vector128.Create(a[3]); c30 = Vector128.FusedMultiplyAdd(b0, t, c30); c31 = Vector128.FusedMultiplyAdd(b1, t, c31);
-            a += MR;
-            b += NR;
+            a += aStep;
+            b += bStep;
         }
         var va = Vector128.Create(alpha);
         if (beta == 0f)
