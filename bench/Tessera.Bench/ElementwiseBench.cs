@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Tessera.Random;
 
 namespace Tessera.Bench;
 
-/// <summary>Elementwise ops and reductions on 1M-element float32 tensors; same keys as bench/torch/torch_elementwise.py.</summary>
+/// <summary>Elementwise ops and reductions on 1M-element float32 tensors; same keys as bench/torch_elementwise.py.</summary>
 public static class ElementwiseBench
 {
     /// <summary>Op names in benchmark order.</summary>

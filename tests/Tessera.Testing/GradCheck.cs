@@ -1,4 +1,3 @@
-using Tessera.Random;
 using Xunit;
 
 namespace Tessera.Testing;

@@ -1,4 +1,3 @@
-using Tessera.Random;
 
 namespace Tessera;
 

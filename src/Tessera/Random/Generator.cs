@@ -1,4 +1,4 @@
-namespace Tessera.Random;
+namespace Tessera;
 
 /// <summary>
 /// Seeded pseudo-random generator (xoshiro256** seeded through SplitMix64). The same seed gives the

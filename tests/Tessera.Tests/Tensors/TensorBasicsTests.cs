@@ -1,4 +1,3 @@
-using Tessera.Random;
 using Tessera.Testing;
 
 namespace Tessera.Tests.Tensors;
