@@ -29,6 +29,13 @@ public class Conv2dTests
         new[] { 2, 6, 8, 8, 9, 3, 3, 2, 2, 2, 0, 1, 3, 3 },     // groups 3, padding only vertical, dilation 1x3
         new[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1 },     // scalar
         new[] { 2, 3, 5, 5, 2, 3, 3, 1, 1, 2, 2, 1, 1, 1 },     // padding 2 with 3x3: output larger than input
+        // Enough output channels per group for the vectorised-over-channels weight gradient:
+        new[] { 2, 4, 9, 8, 24, 3, 3, 2, 2, 1, 1, 1, 1, 2 },    // 12 per group, stride 2, groups 2
+        new[] { 2, 3, 10, 11, 16, 3, 2, 1, 1, 1, 2, 2, 1, 1 },  // dilation 2x1, padding 1x2
+        new[] { 1, 2, 7, 7, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1 },    // 24 channels: a 16-wide block and an 8-wide tail
+        new[] { 3, 6, 6, 6, 40, 1, 3, 1, 1, 0, 1, 1, 1, 2 },    // 20 per group, 1x3 kernel
+        new[] { 2, 3, 6, 5, 4, 3, 1, 1, 1, 1, 0, 1, 1, 1 },     // 3x1 kernel: every stride-1 output column is real
+        new[] { 2, 8, 12, 12, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1 },  // a typical 3x3 same-padding layer
     };
 
     private static Conv2dGeometry Make(int[] p) =>

@@ -87,6 +87,11 @@ public static class Conv2d
         int first, int end)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && Conv2dDirect.UseWideForward(g))
+        {
+            Conv2dDirect.ForwardWide(g, (float*)px, (float*)pw, hasBias ? (float*)pb : null, (float*)py, first, end);
+            return;
+        }
         var input = new ReadOnlySpan<T>((T*)px, g.InputLength);
         var weight = new ReadOnlySpan<T>((T*)pw, g.WeightLength);
         var bias = hasBias ? new ReadOnlySpan<T>((T*)pb, g.Cout) : default;
@@ -112,13 +117,8 @@ public static class Conv2d
                         Im2Col.Pack(g, cinG, xg, col);
                         bmat = col;
                     }
-                    T beta = T.Zero;
-                    if (hasBias)
-                    {
-                        for (int co = 0; co < coutG; co++) yg.Slice(co * p, p).Fill(bias[grp * coutG + co]);
-                        beta = T.One;
-                    }
-                    ConvGemm.Compute(false, false, coutG, p, k, wg, k, bmat, p, beta, yg, p);
+                    ReadOnlySpan<T> bg = hasBias ? bias.Slice(grp * coutG, coutG) : default;
+                    ConvGemm.Compute(false, false, coutG, p, k, wg, k, bmat, p, T.Zero, yg, p, bg);
                 }
             }
         }
@@ -195,6 +195,12 @@ public static class Conv2d
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         bool wantX = pdx != 0, wantW = pdw != 0;
+        if (wantW && typeof(T) == typeof(float) && Conv2dDirect.UseGatherWeightGrad(g))
+        {
+            Conv2dDirect.WeightGradGather(g, (float*)px, (float*)pdy, (float*)pdw, first, end);
+            wantW = false;
+            if (!wantX) return;
+        }
         var input = wantW ? new ReadOnlySpan<T>((T*)px, g.InputLength) : default;
         var weight = wantX ? new ReadOnlySpan<T>((T*)pw, g.WeightLength) : default;
         var gradOutput = new ReadOnlySpan<T>((T*)pdy, g.OutputLength);
