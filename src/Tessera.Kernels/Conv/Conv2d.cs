@@ -271,7 +271,8 @@ public static class Conv2d
         {
             nint dy = (nint)pdy, db = (nint)pdb;
             int len = g.OutputLength;
-            ParallelRuntime.For(0, cout, Math.Max(1, 32768 / Math.Max(1, p * batch)), (s, e) =>
+            // Threads only pay off from a few hundred thousand elements per chunk.
+            ParallelRuntime.For(0, cout, Math.Max(1, 262144 / Math.Max(1, p * batch)), (s, e) =>
             {
                 var src = new ReadOnlySpan<T>((T*)dy, len);
                 var dst = new Span<T>((T*)db, cout);
