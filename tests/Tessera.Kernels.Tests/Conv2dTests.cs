@@ -41,9 +41,21 @@ public class Conv2dTests
     private static Conv2dGeometry Make(int[] p) =>
         new(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]);
 
+    // Runs each check on the default (fastest) paths and again with every product on Sgemm via im2col.
+    // Tests in one class run one after another, and no other class touches the hook.
+    private static void BothPaths(Action check)
+    {
+        check();
+        ConvGemm.DisableDirectPaths = true;
+        try { check(); }
+        finally { ConvGemm.DisableDirectPaths = false; }
+    }
+
     [Theory]
     [MemberData(nameof(Geometries))]
-    public void ForwardMatchesReference(int[] p)
+    public void ForwardMatchesReference(int[] p) => BothPaths(() => ForwardCheck(p));
+
+    private static void ForwardCheck(int[] p)
     {
         var g = Make(p);
         double[] x = ConvReference.Random(g.InputLength, 1), w = ConvReference.Random(g.WeightLength, 2), b = ConvReference.Random(g.Cout, 3);
@@ -63,7 +75,9 @@ public class Conv2dTests
 
     [Theory]
     [MemberData(nameof(Geometries))]
-    public void BackwardMatchesReference(int[] p)
+    public void BackwardMatchesReference(int[] p) => BothPaths(() => BackwardCheck(p));
+
+    private static void BackwardCheck(int[] p)
     {
         var g = Make(p);
         double[] x = ConvReference.Random(g.InputLength, 4), w = ConvReference.Random(g.WeightLength, 5), dy = ConvReference.Random(g.OutputLength, 6);

@@ -6,13 +6,18 @@ using Tessera.Kernels.Threading;
 namespace Tessera.Kernels.Conv;
 
 /// <summary>
-/// 2-D convolution (cross-correlation, as PyTorch's conv2d) over contiguous NCHW spans, by im2col + GEMM.
+/// 2-D convolution (cross-correlation, as PyTorch's conv2d) over contiguous NCHW spans.
 /// Shapes: input (N, Cin, H, W), weight (Cout, Cin/Groups, KH, KW), bias (Cout), output (N, Cout, OutH, OutW).
 /// </summary>
 /// <remarks>
-/// Work is spread over the batch (each thread with its own pooled column buffer) when there are at least as many
+/// <para>The general path is im2col + GEMM (col2im for the input gradient); 1x1 stride-1 unpadded kernels use the
+/// input as the column matrix. For float on AVX2/FMA hardware, small per-image products use register-blocked direct
+/// GEMMs, stride-1 forwards read the image through tap offsets instead of building columns, and the weight gradient
+/// with 12 or more output channels per group is vectorised over channels (see <see cref="Conv2dDirect"/>).</para>
+/// <para>Work is spread over the batch (each thread with its own pooled buffers) when there are at least as many
 /// images as threads or the images are small; otherwise images run one after another and the GEMM parallelises.
-/// Results are deterministic for a given <see cref="ParallelRuntime.ThreadCount"/>.
+/// Weight gradients are summed per batch chunk and the chunks added in order, so results are deterministic for a
+/// given <see cref="ParallelRuntime.ThreadCount"/>; the bias gradient does not depend on it at all.</para>
 /// </remarks>
 public static class Conv2d
 {

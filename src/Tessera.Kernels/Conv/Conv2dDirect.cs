@@ -20,7 +20,7 @@ internal static unsafe class Conv2dDirect
     /// <summary>Whether <see cref="ForwardWide"/> applies: stride 1, a real kernel, per-group work small enough for unpacked GEMM.</summary>
     public static bool UseWideForward(in Conv2dGeometry g)
     {
-        if (!ConvDirectGemm.IsSupported || g.StrideH != 1 || g.StrideW != 1 || g.IsPointwise) return false;
+        if (!ConvGemm.DirectAvailable || g.StrideH != 1 || g.StrideW != 1 || g.IsPointwise) return false;
         int wp = g.W + 2 * g.PadW;
         long wideCols = (long)(g.OutH - 1) * wp + g.OutW;
         return (long)g.CoutPerGroup * g.ColRows * wideCols <= ConvGemm.DirectMaxMacs;
@@ -28,7 +28,7 @@ internal static unsafe class Conv2dDirect
 
     /// <summary>Whether <see cref="WeightGradGather"/> applies: enough output channels per group to fill vectors.</summary>
     public static bool UseGatherWeightGrad(in Conv2dGeometry g) =>
-        ConvDirectGemm.IsSupported && g.CoutPerGroup >= 12
+        ConvGemm.DirectAvailable && g.CoutPerGroup >= 12
         && (long)g.ColRows * g.ColCols * RoundUp8(g.CoutPerGroup) <= ConvGemm.DirectMaxMacs;
 
     /// <summary>y[first..end) = conv(x, w) + bias for stride-1 geometries (see type remarks). bias may be null.</summary>

@@ -14,6 +14,12 @@ internal static class ConvGemm
     /// <summary>Above this many multiply-adds per call the cache-blocked <see cref="Sgemm"/> takes over.</summary>
     internal const long DirectMaxMacs = 1L << 24;
 
+    /// <summary>Test hook: when set, every product goes to <see cref="Sgemm"/> and the convolutions take the im2col path.</summary>
+    internal static bool DisableDirectPaths { get; set; }
+
+    /// <summary>Whether the float direct kernels may run.</summary>
+    internal static bool DirectAvailable => ConvDirectGemm.IsSupported && !DisableDirectPaths;
+
     /// <summary>
     /// Row-major C = op(A)·op(B) + beta·C with alpha 1 and beta 0 or 1. When <paramref name="rowBias"/> is not empty,
     /// C = rowBias[i] + op(A)·op(B) instead (beta ignored).
@@ -24,7 +30,7 @@ internal static class ConvGemm
     {
         if (m <= 0 || n <= 0) return;
         bool hasBias = !rowBias.IsEmpty;
-        if (typeof(T) == typeof(float) && ConvDirectGemm.IsSupported && !(transA && transB)
+        if (typeof(T) == typeof(float) && DirectAvailable && !(transA && transB)
             && (long)m * n * k <= DirectMaxMacs && k > 0)
         {
             // The kernels take raw pointers: prove every access is inside the spans first.
