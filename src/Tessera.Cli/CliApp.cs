@@ -1,11 +1,19 @@
+using System.CommandLine;
+using Tessera.Cli.Commands;
+
 namespace Tessera.Cli;
 
 /// <summary>Builds and runs the <c>tessera</c> command line.</summary>
 internal static class CliApp
 {
-    public static int Run(string[] args)
+    /// <summary>The root command with every top-level command attached. A new top-level command is one Add line here.</summary>
+    public static RootCommand Build()
     {
-        Console.Error.WriteLine("tessera: no commands yet");
-        return args.Length == 0 ? 1 : 1;
+        var root = new RootCommand("Tessera: a pure-managed deep-learning engine.");
+        root.Subcommands.Add(BenchCommand.Create());
+        return root;
     }
+
+    /// <summary>Parses <paramref name="args"/> and runs the chosen command; returns the process exit code.</summary>
+    public static int Run(string[] args) => Build().Parse(args).Invoke();
 }

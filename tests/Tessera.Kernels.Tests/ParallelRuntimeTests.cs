@@ -34,6 +34,25 @@ public class ParallelRuntimeTests
     }
 
     [Fact]
+    public void ConcurrentCallersFromManyThreadsAllComplete()
+    {
+        // Regression: two top-level callers used to overwrite each other's job and hang.
+        var sums = new long[8];
+        var threads = Enumerable.Range(0, sums.Length).Select(t => new Thread(() =>
+        {
+            for (int rep = 0; rep < 200; rep++)
+            {
+                var part = new long[16];
+                ParallelRuntime.ForChunks(16, c => part[c] = c + 1);
+                sums[t] += part.Sum();
+            }
+        })).ToArray();
+        foreach (var th in threads) th.Start();
+        foreach (var th in threads) Assert.True(th.Join(TimeSpan.FromSeconds(60)), "a parallel caller hung");
+        Assert.All(sums, s => Assert.Equal(200 * 136, s));
+    }
+
+    [Fact]
     public void ThreadCountRejectsZero()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ParallelRuntime.ThreadCount = 0);

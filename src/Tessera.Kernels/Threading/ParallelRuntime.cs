@@ -17,6 +17,7 @@ public static class ParallelRuntime
     private static int _threadCount = Math.Max(1, Environment.ProcessorCount);
     private static Worker[] _workers = [];
     private static readonly object Gate = new();
+    private static readonly object PoolLock = new();
 
     [ThreadStatic] private static bool _insideParallelRegion;
 
@@ -85,7 +86,10 @@ public static class ParallelRuntime
     public static void ForChunks(int chunks, Action<int> body)
     {
         if (chunks <= 0) return;
-        if (chunks == 1 || _insideParallelRegion || _threadCount == 1)
+        // The pool serves one parallel region at a time; a concurrent caller on another thread
+        // (a server handling two requests, parallel test runners) runs its chunks inline instead.
+        // Chunk boundaries do not change, so results are the same bits either way.
+        if (chunks == 1 || _insideParallelRegion || _threadCount == 1 || !Monitor.TryEnter(PoolLock))
         {
             bool was = _insideParallelRegion;
             _insideParallelRegion = true;
@@ -93,14 +97,19 @@ public static class ParallelRuntime
             finally { _insideParallelRegion = was; }
             return;
         }
-        int threads = Math.Min(chunks, _threadCount);
-        Worker[] workers = EnsureWorkers(threads - 1);
-        var job = new Job(body, chunks);
-        for (int w = 0; w < threads - 1; w++) workers[w].Start(job);
-        _insideParallelRegion = true;
-        try { job.RunChunks(); }
-        finally { _insideParallelRegion = false; }
-        job.WaitAll(threads - 1);
+        Job job;
+        try
+        {
+            int threads = Math.Min(chunks, _threadCount);
+            Worker[] workers = EnsureWorkers(threads - 1);
+            job = new Job(body, chunks);
+            for (int w = 0; w < threads - 1; w++) workers[w].Start(job);
+            _insideParallelRegion = true;
+            try { job.RunChunks(); }
+            finally { _insideParallelRegion = false; }
+            job.WaitAll(threads - 1);
+        }
+        finally { Monitor.Exit(PoolLock); }
         if (job.Error is { } error) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
     }
 

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Tessera.Bench;
+using Tessera.Kernels.Threading;
+
+namespace Tessera.Cli.Commands;
+
+/// <summary><c>tessera bench elementwise</c>: elementwise ops and reductions on 1M-element float32 tensors.</summary>
+internal static class BenchElementwiseCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var ops = new Argument<string[]>("ops") { Description = "Ops to run (default: all): " + string.Join(", ", ElementwiseBench.Ops), Arity = ArgumentArity.ZeroOrMore };
+        var threads = new Option<int?>("--threads") { Description = "Threads for the kernels. Default: processor count." };
+        var json = new Option<bool>("--json") { Description = "One JSON line per op, keys as bench/torch_elementwise.py." };
+        var command = new Command("elementwise", "Elementwise/reduction time per call on 1M floats (best of 7×50 calls).") { ops, threads, json };
+        command.SetAction(result =>
+        {
+            if (result.GetValue(threads) is { } t)
+            {
+                if (t < 1) { Console.Error.WriteLine($"--threads must be at least 1, got {t}."); return 2; }
+                ParallelRuntime.ThreadCount = t;
+            }
+            var selected = result.GetValue(ops) ?? [];
+            var unknown = selected.Where(o => !ElementwiseBench.Ops.Contains(o)).ToArray();
+            if (unknown.Length > 0)
+            {
+                Console.Error.WriteLine($"Unknown op(s) {string.Join(", ", unknown)}; known: {string.Join(", ", ElementwiseBench.Ops)}.");
+                return 2;
+            }
+            var table = new Table().AddColumns("op", "n", "µs/call");
+            foreach (var (op, n, us) in ElementwiseBench.Run(selected))
+            {
+                if (result.GetValue(json)) Console.WriteLine(ElementwiseBench.ToJson(op, n, us));
+                else table.AddRow(op, n.ToString(CultureInfo.InvariantCulture), us.ToString("F1", CultureInfo.InvariantCulture));
+            }
+            if (!result.GetValue(json)) AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Numerics;
+using Tessera.Kernels.Threading;
+
+namespace Tessera.Kernels.Pool;
+
+/// <summary>
+/// 2-D average pooling over contiguous NCHW spans, as PyTorch's avg_pool2d. The divisor is
+/// <c>divisorOverride</c> when given, else the window size clipped to the padded input (countIncludePad),
+/// else the number of real input elements in the window. A window lying wholly in padding yields 0.
+/// The geometry's dilation must be 1.
+/// </summary>
+public static class AvgPool2d
+{
+    /// <summary>output (N, C, OutH, OutW) = window averages of input (N, C, H, W). The output is overwritten.</summary>
+    /// <exception cref="ArgumentException">When a span length does not match, dilation is not 1 or divisorOverride is 0.</exception>
+    public static void Forward(in Pool2dGeometry g, ReadOnlySpan<float> input, Span<float> output,
+        bool countIncludePad = true, int? divisorOverride = null)
+        => ForwardCore(g, input, output, countIncludePad, divisorOverride);
+
+    /// <summary>Double-precision <see cref="Forward(in Pool2dGeometry, ReadOnlySpan{float}, Span{float}, bool, int?)"/>.</summary>
+    /// <exception cref="ArgumentException">When a span length does not match, dilation is not 1 or divisorOverride is 0.</exception>
+    public static void Forward(in Pool2dGeometry g, ReadOnlySpan<double> input, Span<double> output,
+        bool countIncludePad = true, int? divisorOverride = null)
+        => ForwardCore(g, input, output, countIncludePad, divisorOverride);
+
+    /// <summary>gradInput (N, C, H, W) = Σ over windows containing each element of gradOutput / divisor. gradInput is overwritten.</summary>
+    /// <exception cref="ArgumentException">When a span length does not match, dilation is not 1 or divisorOverride is 0.</exception>
+    public static void Backward(in Pool2dGeometry g, ReadOnlySpan<float> gradOutput, Span<float> gradInput,
+        bool countIncludePad = true, int? divisorOverride = null)
+        => BackwardCore(g, gradOutput, gradInput, countIncludePad, divisorOverride);
+
+    /// <summary>Double-precision <see cref="Backward(in Pool2dGeometry, ReadOnlySpan{float}, Span{float}, bool, int?)"/>.</summary>
+    /// <exception cref="ArgumentException">When a span length does not match, dilation is not 1 or divisorOverride is 0.</exception>
+    public static void Backward(in Pool2dGeometry g, ReadOnlySpan<double> gradOutput, Span<double> gradInput,
+        bool countIncludePad = true, int? divisorOverride = null)
+        => BackwardCore(g, gradOutput, gradInput, countIncludePad, divisorOverride);
+
+    private static void Check(in Pool2dGeometry g, int? divisorOverride)
+    {
+        g.EnsureInitialized("AvgPool2d");
+        if (g.DilationH != 1 || g.DilationW != 1)
+            throw new ArgumentException($"AvgPool2d: dilation {g.DilationH}x{g.DilationW} not supported (must be 1)");
+        if (divisorOverride == 0)
+            throw new ArgumentException("AvgPool2d: divisorOverride 0 must not be zero", nameof(divisorOverride));
+    }
+
+    /// <summary>Clipped window [hs, he) x [ws, we) of output (oh, ow) and its divisor.</summary>
+    private static (int Hs, int He, int Ws, int We, int Divisor) Window(in Pool2dGeometry g, int oh, int ow,
+        bool countIncludePad, int? divisorOverride)
+    {
+        int hs = oh * g.StrideH - g.PadH, ws = ow * g.StrideW - g.PadW;
+        int he = Math.Min(hs + g.KH, g.H + g.PadH), we = Math.Min(ws + g.KW, g.W + g.PadW);
+        int padded = (he - hs) * (we - ws);
+        hs = Math.Max(hs, 0);
+        ws = Math.Max(ws, 0);
+        he = Math.Min(he, g.H);
+        we = Math.Min(we, g.W);
+        int divisor = divisorOverride ?? (countIncludePad ? padded : (he - hs) * (we - ws));
+        return (hs, he, ws, we, divisor);
+    }
+
+    private static unsafe void ForwardCore<T>(Pool2dGeometry g, ReadOnlySpan<T> input, Span<T> output,
+        bool countIncludePad, int? divisorOverride)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check(g, divisorOverride);
+        PoolChecks.Length("AvgPool2d", input.Length, g.InputLength, "input");
+        PoolChecks.Length("AvgPool2d", output.Length, g.OutputLength, "output");
+        fixed (T* px = input, py = output)
+        {
+            nint x = (nint)px, y = (nint)py;
+            long work = (long)g.OutH * g.OutW * g.KH * g.KW;
+            ParallelRuntime.For(0, (long)g.N * g.C, PoolChecks.PlaneGrain(work), (s, e) =>
+            {
+                int inPlane = g.H * g.W, outPlane = g.OutH * g.OutW;
+                for (long plane = s; plane < e; plane++)
+                {
+                    var xp = new ReadOnlySpan<T>((T*)x + plane * inPlane, inPlane);
+                    var yp = new Span<T>((T*)y + plane * outPlane, outPlane);
+                    for (int oh = 0; oh < g.OutH; oh++)
+                    for (int ow = 0; ow < g.OutW; ow++)
+                    {
+                        var (hs, he, ws, we, divisor) = Window(g, oh, ow, countIncludePad, divisorOverride);
+                        T sum = T.Zero;
+                        if (hs >= he || ws >= we)
+                        {
+                            yp[oh * g.OutW + ow] = sum;
+                            continue;
+                        }
+                        for (int ih = hs; ih < he; ih++)
+                        {
+                            ReadOnlySpan<T> row = xp.Slice(ih * g.W);
+                            for (int iw = ws; iw < we; iw++) sum += row[iw];
+                        }
+                        yp[oh * g.OutW + ow] = sum / T.CreateTruncating(divisor);
+                    }
+                }
+            });
+        }
+    }
+
+    private static unsafe void BackwardCore<T>(Pool2dGeometry g, ReadOnlySpan<T> gradOutput, Span<T> gradInput,
+        bool countIncludePad, int? divisorOverride)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check(g, divisorOverride);
+        PoolChecks.Length("AvgPool2d", gradOutput.Length, g.OutputLength, "gradOutput");
+        PoolChecks.Length("AvgPool2d", gradInput.Length, g.InputLength, "gradInput");
+        fixed (T* pdy = gradOutput, pdx = gradInput)
+        {
+            nint dy = (nint)pdy, dx = (nint)pdx;
+            long work = (long)g.OutH * g.OutW * g.KH * g.KW + (long)g.H * g.W;
+            ParallelRuntime.For(0, (long)g.N * g.C, PoolChecks.PlaneGrain(work), (s, e) =>
+            {
+                int inPlane = g.H * g.W, outPlane = g.OutH * g.OutW;
+                for (long plane = s; plane < e; plane++)
+                {
+                    var go = new ReadOnlySpan<T>((T*)dy + plane * outPlane, outPlane);
+                    var gi = new Span<T>((T*)dx + plane * inPlane, inPlane);
+                    gi.Clear();
+                    for (int oh = 0; oh < g.OutH; oh++)
+                    for (int ow = 0; ow < g.OutW; ow++)
+                    {
+                        var (hs, he, ws, we, divisor) = Window(g, oh, ow, countIncludePad, divisorOverride);
+                        if (hs >= he || ws >= we) continue;
+                        T share = go[oh * g.OutW + ow] / T.CreateTruncating(divisor);
+                        for (int ih = hs; ih < he; ih++)
+                        {
+                            Span<T> row = gi.Slice(ih * g.W);
+                            for (int iw = ws; iw < we; iw++) row[iw] += share;
+                        }
+                    }
+                }
+            });
+        }
+    }
+}

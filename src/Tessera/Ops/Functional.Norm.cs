@@ -1,0 +1,108 @@
+
+namespace Tessera;
+
+public static partial class Functional
+{
+    /// <summary>
+    /// Inverted dropout: in training, zeroes each element with probability <paramref name="p"/> and scales the rest by 1/(1−p);
+    /// the identity when not training or p = 0.
+    /// </summary>
+    public static Tensor Dropout(Tensor x, double p = 0.5, bool training = true, Generator? generator = null)
+    {
+        if (p < 0 || p > 1) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout probability must be in [0, 1].");
+        if (!training || p == 0) return x;
+        if (p == 1) return x.Mul(0.0);
+        var keep = Tensor.Rand(x.ShapeArray(), generator, x.DType).Ge(Tensor.Scalar(p, x.DType));
+        return x.Mul(keep.To(x.DType).Mul(1.0 / (1 - p)));
+    }
+
+    /// <summary>
+    /// Layer normalisation over the last <c>normalizedShape.Length</c> dims: (x − mean)/√(var + eps)·weight + bias,
+    /// with the biased variance. x (..., *normalizedShape); weight and bias of normalizedShape or null.
+    /// </summary>
+    public static Tensor LayerNorm(Tensor x, int[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+    {
+        int k = normalizedShape.Length;
+        if (k == 0 || k > x.Rank || !x.Shape[^k..].SequenceEqual(normalizedShape))
+            throw new ArgumentException($"LayerNorm: normalized shape {ShapeUtil.Format(normalizedShape)} does not match the end of input shape {ShapeUtil.Format(x.Shape)}.");
+        var dims = Enumerable.Range(x.Rank - k, k).ToArray();
+        var mean = x.Mean(dims, keepDim: true);
+        var centered = x.Sub(mean);
+        var variance = centered.Mul(centered).Mean(dims, keepDim: true);
+        var y = centered.Mul(variance.Add(eps).Rsqrt());
+        if (weight is not null) y = y.Mul(weight);
+        if (bias is not null) y = y.Add(bias);
+        return y;
+    }
+
+    /// <summary>
+    /// Batch normalisation over (N, C, ...) per channel C. In training, normalises with the batch statistics
+    /// (biased variance) and, when running buffers are given, updates them in place:
+    /// running = (1 − momentum)·running + momentum·batch (unbiased variance for running_var), as PyTorch.
+    /// In evaluation, normalises with the running statistics.
+    /// </summary>
+    public static Tensor BatchNorm(Tensor x, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null,
+        bool training = true, double momentum = 0.1, double eps = 1e-5)
+    {
+        if (x.Rank < 2) throw new ArgumentException($"BatchNorm expects (N, C, ...) input, got {ShapeUtil.Format(x.Shape)}.");
+        int c = x.Shape[1];
+        var bshape = new int[x.Rank];
+        Array.Fill(bshape, 1);
+        bshape[1] = c;
+        foreach (var (t, name) in new[] { (runningMean, "running_mean"), (runningVar, "running_var"), (weight, "weight"), (bias, "bias") })
+            if (t is not null && (t.Rank != 1 || t.Shape[0] != c))
+                throw new ArgumentException($"BatchNorm: {name} must have shape [{c}], got {ShapeUtil.Format(t.Shape)}.");
+        Tensor y;
+        if (training)
+        {
+            var dims = Enumerable.Range(0, x.Rank).Where(d => d != 1).ToArray();
+            int n = x.Numel / Math.Max(c, 1);
+            if (n <= 1) throw new ArgumentException($"BatchNorm in training needs more than 1 value per channel, got input shape {ShapeUtil.Format(x.Shape)}.");
+            var mean = x.Mean(dims, keepDim: true);
+            var centered = x.Sub(mean);
+            var variance = centered.Mul(centered).Mean(dims, keepDim: true);
+            y = centered.Mul(variance.Add(eps).Rsqrt());
+            using (GradMode.NoGrad())
+            {
+                if (runningMean is not null) runningMean.Mul_(1 - momentum).Add_(mean.Detach().Reshape(c), momentum);
+                if (runningVar is not null) runningVar.Mul_(1 - momentum).Add_(variance.Detach().Reshape(c), momentum * n / (n - 1));
+            }
+        }
+        else
+        {
+            if (runningMean is null || runningVar is null) throw new ArgumentException("BatchNorm in evaluation mode needs running_mean and running_var.");
+            y = x.Sub(runningMean.Reshape(bshape)).Mul(runningVar.Reshape(bshape).Add(eps).Rsqrt());
+        }
+        if (weight is not null) y = y.Mul(weight.Reshape(bshape));
+        if (bias is not null) y = y.Add(bias.Reshape(bshape));
+        return y;
+    }
+
+    /// <summary>
+    /// Rows of <paramref name="weight"/> (V, D) picked by integer <paramref name="indices"/> (any shape) → (*indices, D).
+    /// The row at <paramref name="paddingIdx"/> receives no gradient.
+    /// </summary>
+    public static Tensor Embedding(Tensor indices, Tensor weight, long? paddingIdx = null)
+    {
+        if (weight.Rank != 2) throw new ArgumentException($"Embedding weight must be (num_embeddings, dim), got {ShapeUtil.Format(weight.Shape)}.");
+        int v = weight.Shape[0], d = weight.Shape[1];
+        var flat = indices.To(DType.Int64).Reshape(-1).Contiguous();
+        foreach (long i in flat.ToArray<long>())
+            if (i < 0 || i >= v) throw new ArgumentOutOfRangeException(nameof(indices), $"Embedding index {i} is out of range for {v} embeddings.");
+        var y = weight.Detach().IndexSelect(0, flat).Reshape([.. indices.Shape, d]);
+        if (GradMode.IsEnabled && weight.RequiresGrad)
+        {
+            long pad = paddingIdx is { } p ? (p < 0 ? p + v : p) : -1;
+            y.SetGradFn("EmbeddingBackward", [weight], g =>
+            {
+                var gw = Tensor.Zeros([v, d], g.DType);
+                var g2 = g.Reshape(-1, d);
+                var ix = flat.ToArray<long>();
+                for (int r = 0; r < ix.Length; r++)
+                    if (ix[r] != pad) gw.Select(0, (int)ix[r]).Add_(g2.Select(0, r));
+                return [gw];
+            });
+        }
+        return y;
+    }
+}

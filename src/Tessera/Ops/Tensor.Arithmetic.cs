@@ -1,0 +1,217 @@
+using Tessera.Ops;
+
+namespace Tessera;
+
+public sealed partial class Tensor
+{
+    /// <summary>Elementwise this + other, with broadcasting.</summary>
+    public Tensor Add(Tensor other)
+    {
+        DType dt = DTypeInfo.Promote(DType, other.DType);
+        if (!dt.IsFloatingPoint()) return IntegerBinary(this, other, static (x, y) => x + y);
+        var y = ElementwiseDriver.Binary<AddFn>(this, other, dt);
+        if (NeedsGrad(this, other))
+        {
+            Tensor a = this, b = other;
+            y.SetGradFn("AddBackward", [a, b], g => [g.SumToShape(a.ShapeRef), g.SumToShape(b.ShapeRef)]);
+        }
+        return y;
+    }
+
+    /// <summary>Elementwise this + alpha·other (PyTorch's <c>add(other, alpha=...)</c>).</summary>
+    public Tensor Add(Tensor other, double alpha) => alpha == 1 ? Add(other) : Add(other.Mul(alpha));
+
+    /// <summary>Elementwise this − other, with broadcasting.</summary>
+    public Tensor Sub(Tensor other)
+    {
+        DType dt = DTypeInfo.Promote(DType, other.DType);
+        if (!dt.IsFloatingPoint()) return IntegerBinary(this, other, static (x, y) => x - y);
+        var y = ElementwiseDriver.Binary<SubFn>(this, other, dt);
+        if (NeedsGrad(this, other))
+        {
+            Tensor a = this, b = other;
+            y.SetGradFn("SubBackward", [a, b], g => [g.SumToShape(a.ShapeRef), b.RequiresGrad ? g.Neg().SumToShape(b.ShapeRef) : null]);
+        }
+        return y;
+    }
+
+    /// <summary>Elementwise this · other, with broadcasting.</summary>
+    public Tensor Mul(Tensor other)
+    {
+        DType dt = DTypeInfo.Promote(DType, other.DType);
+        if (!dt.IsFloatingPoint()) return IntegerBinary(this, other, static (x, y) => x * y);
+        var y = ElementwiseDriver.Binary<MulFn>(this, other, dt);
+        if (NeedsGrad(this, other))
+        {
+            Tensor a = this, b = other;
+            y.SetGradFn("MulBackward", [a, b], g => [
+                a.RequiresGrad ? g.Mul(b.Detach()).SumToShape(a.ShapeRef) : null,
+                b.RequiresGrad ? g.Mul(a.Detach()).SumToShape(b.ShapeRef) : null]);
+        }
+        return y;
+    }
+
+    /// <summary>Elementwise this / other (true division: integer inputs give Float32), with broadcasting.</summary>
+    public Tensor Div(Tensor other)
+    {
+        DType dt = DTypeInfo.Promote(DType, other.DType);
+        if (!dt.IsFloatingPoint()) dt = DType.Float32;
+        var y = ElementwiseDriver.Binary<DivFn>(this, other, dt);
+        if (NeedsGrad(this, other))
+        {
+            Tensor a = this, b = other;
+            y.SetGradFn("DivBackward", [a, b], g => [
+                a.RequiresGrad ? g.Div(b.Detach()).SumToShape(a.ShapeRef) : null,
+                b.RequiresGrad ? g.Mul(a.Detach()).Div(b.Detach().Mul(b.Detach())).Neg().SumToShape(b.ShapeRef) : null]);
+        }
+        return y;
+    }
+
+    /// <summary>Elementwise this ^ exponent, with broadcasting.</summary>
+    public Tensor Pow(Tensor exponent)
+    {
+        DType dt = DTypeInfo.Promote(DType, exponent.DType);
+        if (!dt.IsFloatingPoint()) dt = DType.Float32;
+        var y = ElementwiseDriver.Binary<PowFn>(this, exponent, dt);
+        if (NeedsGrad(this, exponent))
+        {
+            Tensor a = this.Detach(), b = exponent.Detach(), yd = y.Detach();
+            Tensor ai = this, bi = exponent;
+            y.SetGradFn("PowBackward", [ai, bi], g =>
+            {
+                Tensor? ga = null, gb = null;
+                if (ai.RequiresGrad)
+                {
+                    // d/da a^b = b·a^(b−1); PyTorch defines it as 0 where b == 0.
+                    var d = b.Mul(a.Pow(b.Sub(Scalar(1, b.DType))));
+                    ga = g.Mul(d.MaskedFill(b.Eq(Scalar(0, b.DType)), 0)).SumToShape(ai.ShapeRef);
+                }
+                if (bi.RequiresGrad)
+                {
+                    // d/db a^b = a^b·ln a; PyTorch masks a == 0 with b >= 0 to 0.
+                    var d = yd.Mul(a.Log());
+                    var mask = a.Eq(Scalar(0, a.DType)).LogicalAnd(b.Ge(Scalar(0, b.DType)));
+                    gb = g.Mul(d.MaskedFill(mask, 0)).SumToShape(bi.ShapeRef);
+                }
+                return [ga, gb];
+            });
+        }
+        return y;
+    }
+
+    /// <summary>Elementwise maximum (NaN propagates); the gradient is split evenly on ties, as in PyTorch.</summary>
+    public Tensor Maximum(Tensor other) => MinMax<MaximumFn>(other, "MaximumBackward", isMax: true);
+
+    /// <summary>Elementwise minimum (NaN propagates); the gradient is split evenly on ties, as in PyTorch.</summary>
+    public Tensor Minimum(Tensor other) => MinMax<MinimumFn>(other, "MinimumBackward", isMax: false);
+
+    private Tensor MinMax<TOp>(Tensor other, string name, bool isMax) where TOp : IBinaryFn
+    {
+        DType dt = DTypeInfo.Promote(DType, other.DType);
+        if (!dt.IsFloatingPoint())
+            return IntegerBinary(this, other, isMax ? static (x, y) => Math.Max(x, y) : static (x, y) => Math.Min(x, y));
+        var y = ElementwiseDriver.Binary<TOp>(this, other, dt);
+        if (NeedsGrad(this, other))
+        {
+            Tensor a = this, b = other;
+            y.SetGradFn(name, [a, b], g =>
+            {
+                Tensor ad = a.Detach().To(dt), bd = b.Detach().To(dt);
+                var wins = (isMax ? ad.Gt(bd) : ad.Lt(bd)).To(dt);
+                var ties = ad.Eq(bd).To(dt).Mul(0.5);
+                var wa = wins.Add(ties);
+                return [
+                    a.RequiresGrad ? g.Mul(wa).SumToShape(a.ShapeRef) : null,
+                    b.RequiresGrad ? g.Mul(Scalar(1, dt).Sub(wa)).SumToShape(b.ShapeRef) : null];
+            });
+        }
+        return y;
+    }
+
+    /// <summary>Elementwise −this.</summary>
+    public Tensor Neg()
+    {
+        if (!DType.IsFloatingPoint()) return IntegerBinary(Scalar(0, DType), this, static (x, y) => x - y);
+        return Mul(-1.0);
+    }
+
+    /// <summary>this + scalar.</summary>
+    public Tensor Add(double scalar) => Add(ScalarLike(scalar));
+
+    /// <summary>this − scalar.</summary>
+    public Tensor Sub(double scalar) => Sub(ScalarLike(scalar));
+
+    /// <summary>this · scalar.</summary>
+    public Tensor Mul(double scalar) => Mul(ScalarLike(scalar));
+
+    /// <summary>this / scalar.</summary>
+    public Tensor Div(double scalar) => Div(ScalarLike(scalar));
+
+    /// <summary>this ^ scalar.</summary>
+    public Tensor Pow(double exponent) => Pow(ScalarLike(exponent));
+
+    /// <summary>Elementwise maximum with a scalar.</summary>
+    public Tensor Maximum(double scalar) => Maximum(ScalarLike(scalar));
+
+    /// <summary>Elementwise minimum with a scalar.</summary>
+    public Tensor Minimum(double scalar) => Minimum(ScalarLike(scalar));
+
+    /// <summary>A 0-d tensor of this tensor's dtype (float dtypes keep theirs; integer tensors keep integers only for integral values).</summary>
+    private Tensor ScalarLike(double value)
+    {
+        DType dt = DType.IsFloatingPoint() || value == Math.Floor(value) ? DType : DType.Float32;
+        if (dt == DType.Bool) dt = DType.Int64;
+        return Scalar(value, dt);
+    }
+
+    /// <inheritdoc cref="Add(Tensor)"/>
+    public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
+    /// <inheritdoc cref="Sub(Tensor)"/>
+    public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
+    /// <inheritdoc cref="Mul(Tensor)"/>
+    public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
+    /// <inheritdoc cref="Div(Tensor)"/>
+    public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
+    /// <inheritdoc cref="Neg"/>
+    public static Tensor operator -(Tensor a) => a.Neg();
+    /// <summary>Tensor plus scalar.</summary>
+    public static Tensor operator +(Tensor a, double s) => a.Add(s);
+    /// <summary>Scalar plus tensor.</summary>
+    public static Tensor operator +(double s, Tensor a) => a.Add(s);
+    /// <summary>Tensor minus scalar.</summary>
+    public static Tensor operator -(Tensor a, double s) => a.Sub(s);
+    /// <summary>Scalar minus tensor.</summary>
+    public static Tensor operator -(double s, Tensor a) => a.ScalarLike(s).Sub(a);
+    /// <summary>Tensor times scalar.</summary>
+    public static Tensor operator *(Tensor a, double s) => a.Mul(s);
+    /// <summary>Scalar times tensor.</summary>
+    public static Tensor operator *(double s, Tensor a) => a.Mul(s);
+    /// <summary>Tensor divided by scalar.</summary>
+    public static Tensor operator /(Tensor a, double s) => a.Div(s);
+    /// <summary>Scalar divided by tensor.</summary>
+    public static Tensor operator /(double s, Tensor a) => a.ScalarLike(s).Div(a);
+
+    private static Tensor IntegerBinary(Tensor a, Tensor b, Func<long, long, long> f)
+    {
+        DType dt = DTypeInfo.Promote(a.DType, b.DType);
+        if (dt == DType.Bool) dt = DType.Int64;
+        int[] shape = ShapeUtil.BroadcastShapes(a.Shape, b.Shape);
+        var av = a.To(DType.Int64).Expand(shape).Contiguous().Span<long>();
+        var bv = b.To(DType.Int64).Expand(shape).Contiguous().Span<long>();
+        var y = Empty(dt, shape);
+        for (int i = 0; i < y.Numel; i++) y.SetFlat(i, f(av[i], bv[i]));
+        return y;
+    }
+
+    /// <summary>Sums this (a gradient) down to <paramref name="shape"/>, undoing broadcasting.</summary>
+    internal Tensor SumToShape(int[] shape)
+    {
+        if (ShapeUtil.SameShape(Shape, shape)) return this;
+        int lead = Rank - shape.Length;
+        var dims = new List<int>();
+        for (int i = 0; i < Rank; i++)
+            if (i < lead || (shape[i - lead] == 1 && _shape[i] != 1)) dims.Add(i);
+        var summed = dims.Count > 0 ? Sum(dims.ToArray(), keepDim: true) : this;
+        return summed.Reshape(shape);
+    }
+}

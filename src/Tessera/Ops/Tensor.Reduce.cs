@@ -1,0 +1,154 @@
+using Tessera.Ops;
+
+namespace Tessera;
+
+public sealed partial class Tensor
+{
+    private Tensor FloatSelf() => DType.IsFloatingPoint() ? this : To(DType.Float32);
+
+    /// <summary>Sum over <paramref name="dims"/> (all dims when null).</summary>
+    public Tensor Sum(int[]? dims = null, bool keepDim = false)
+    {
+        if (!DType.IsFloatingPoint())
+        {
+            var plan0 = new ReducePlan(To(DType.Int64), dims, keepDim);
+            return plan0.Map<long>(static row => { long s = 0; foreach (long v in row) s += v; return s; });
+        }
+        var plan = new ReducePlan(this, dims, keepDim);
+        Tensor y = DType == DType.Float32 ? plan.Map<float>(RowReduce.Sum) : plan.Map<double>(RowReduce.Sum);
+        if (NeedsGrad(this))
+        {
+            int[] kept = plan.KeptShape, shape = _shape;
+            y.SetGradFn("SumBackward", [this], g => [g.Reshape(kept).Expand(shape).Contiguous()]);
+        }
+        return y;
+    }
+
+    /// <summary>Sum over one dim.</summary>
+    public Tensor Sum(int dim, bool keepDim = false) => Sum([dim], keepDim);
+
+    /// <summary>Mean over <paramref name="dims"/> (all dims when null).</summary>
+    public Tensor Mean(int[]? dims = null, bool keepDim = false)
+    {
+        var x = FloatSelf();
+        int count = ReducedCount(dims);
+        return x.Sum(dims, keepDim).Div(count);
+    }
+
+    /// <summary>Mean over one dim.</summary>
+    public Tensor Mean(int dim, bool keepDim = false) => Mean([dim], keepDim);
+
+    private int ReducedCount(int[]? dims)
+    {
+        int count = 1;
+        foreach (int d in ShapeUtil.NormalizeDims(dims, Rank)) count *= _shape[d];
+        return count;
+    }
+
+    /// <summary>Variance over <paramref name="dims"/> with Bessel's <paramref name="correction"/> (1 = unbiased, as PyTorch's default).</summary>
+    public Tensor Var(int[]? dims = null, int correction = 1, bool keepDim = false)
+    {
+        var x = FloatSelf();
+        var plan = new ReducePlan(x, dims, keepDim);
+        Tensor y = x.DType == DType.Float32 ? plan.Map<float>(r => RowReduce.Var(r, correction)) : plan.Map<double>(r => RowReduce.Var(r, correction));
+        if (NeedsGrad(x))
+        {
+            int n = plan.Reduce;
+            int[] kept = plan.KeptShape;
+            var xd = x.Detach();
+            // d var / dx = 2 (x − mean) / (n − correction)
+            y.SetGradFn("VarBackward", [x], g =>
+            {
+                var mean = xd.Mean(plan.Dims, keepDim: true);
+                return [g.Reshape(kept).Mul(xd.Sub(mean)).Mul(2.0 / (n - correction))];
+            });
+        }
+        return y;
+    }
+
+    /// <summary>Standard deviation: √Var.</summary>
+    public Tensor Std(int[]? dims = null, int correction = 1, bool keepDim = false) => Var(dims, correction, keepDim).Sqrt();
+
+    /// <summary>Maximum of all elements (0-d).</summary>
+    public Tensor Max() => ExtremeAll(isMax: true);
+
+    /// <summary>Minimum of all elements (0-d).</summary>
+    public Tensor Min() => ExtremeAll(isMax: false);
+
+    private Tensor ExtremeAll(bool isMax)
+    {
+        if (Numel == 0) throw new InvalidOperationException($"{(isMax ? "Max" : "Min")}() of an empty tensor is undefined (shape {ShapeUtil.Format(Shape)}).");
+        var (v, _) = Extreme(Reshape(-1), 0, false, isMax);
+        return v;
+    }
+
+    /// <summary>Maximum along <paramref name="dim"/>: values and their int64 indices (first occurrence on ties).</summary>
+    public (Tensor Values, Tensor Indices) Max(int dim, bool keepDim = false) => Extreme(this, dim, keepDim, isMax: true);
+
+    /// <summary>Minimum along <paramref name="dim"/>: values and their int64 indices.</summary>
+    public (Tensor Values, Tensor Indices) Min(int dim, bool keepDim = false) => Extreme(this, dim, keepDim, isMax: false);
+
+    /// <summary>Index of the maximum along <paramref name="dim"/>, or of the flattened tensor when null.</summary>
+    public Tensor Argmax(int? dim = null, bool keepDim = false) => dim is { } d ? Max(d, keepDim).Indices : Reshape(-1).Max(0).Indices;
+
+    /// <summary>Index of the minimum along <paramref name="dim"/>, or of the flattened tensor when null.</summary>
+    public Tensor Argmin(int? dim = null, bool keepDim = false) => dim is { } d ? Min(d, keepDim).Indices : Reshape(-1).Min(0).Indices;
+
+    private static (Tensor, Tensor) Extreme(Tensor self, int dim, bool keepDim, bool isMax)
+    {
+        if (self.Rank == 0)
+        {
+            ShapeUtil.NormalizeDim(dim, 0);
+            return (self.Clone(), Zeros([], DType.Int64));
+        }
+        var x = self.DType.IsFloatingPoint() ? self : self.To(DType.Float64);
+        int d = ShapeUtil.NormalizeDim(dim, x.Rank);
+        if (x._shape[d] == 0)
+            throw new InvalidOperationException($"Cannot take {(isMax ? "max" : "min")} over dimension {d} of size 0.");
+        var plan = new ReducePlan(x, [d], keepDim);
+        Tensor idx = Empty(DType.Int64, plan.OutShape);
+        var rows = plan.Rows;
+        int r = plan.Reduce;
+        var il = idx.Span<long>();
+        if (x.DType == DType.Float32)
+        {
+            var s = rows.Span<float>();
+            for (int o = 0; o < plan.Outer; o++) il[o] = isMax ? RowReduce.ArgMax(s.Slice(o * r, r)) : RowReduce.ArgMin(s.Slice(o * r, r));
+        }
+        else
+        {
+            var s = rows.Span<double>();
+            for (int o = 0; o < plan.Outer; o++) il[o] = isMax ? RowReduce.ArgMax(s.Slice(o * r, r)) : RowReduce.ArgMin(s.Slice(o * r, r));
+        }
+        int[] keptShape = plan.KeptShape;
+        var values = x.Detach().Gather(d, idx.Reshape(keptShape)).Reshape(plan.OutShape);
+        if (self.DType != x.DType) values = values.To(self.DType);
+        if (NeedsGrad(x))
+        {
+            int[] shape = x._shape;
+            var kidx = idx.Reshape(keptShape);
+            values.SetGradFn(isMax ? "MaxBackward" : "MinBackward", [x], g =>
+                [Zeros(shape, g.DType).ScatterAdd(d, kidx, g.Reshape(keptShape))]);
+        }
+        return (values, idx);
+    }
+
+    /// <summary>log Σ exp over <paramref name="dims"/>, computed stably.</summary>
+    public Tensor LogSumExp(int[] dims, bool keepDim = false)
+    {
+        var x = FloatSelf();
+        var plan = new ReducePlan(x, dims, keepDim);
+        Tensor y = x.DType == DType.Float32 ? plan.Map<float>(RowReduce.LogSumExp) : plan.Map<double>(RowReduce.LogSumExp);
+        if (NeedsGrad(x))
+        {
+            int[] kept = plan.KeptShape;
+            var xd = x.Detach();
+            var yd = y.Detach().Reshape(kept);
+            y.SetGradFn("LogSumExpBackward", [x], g => [g.Reshape(kept).Mul(xd.Sub(yd).Exp())]);
+        }
+        return y;
+    }
+
+    /// <summary>log Σ exp over one dim.</summary>
+    public Tensor LogSumExp(int dim, bool keepDim = false) => LogSumExp([dim], keepDim);
+}

@@ -1,0 +1,243 @@
+using Tessera.Ops;
+
+namespace Tessera;
+
+public sealed partial class Tensor
+{
+    /// <summary>Elementwise eˣ.</summary>
+    public Tensor Exp()
+    {
+        var y = ElementwiseDriver.Unary<ExpFn>(this);
+        if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("ExpBackward", [this], g => [g.Mul(yd)]); }
+        return y;
+    }
+
+    /// <summary>Elementwise natural logarithm.</summary>
+    public Tensor Log()
+    {
+        var y = ElementwiseDriver.Unary<LogFn>(this);
+        if (NeedsGrad(this)) { var x = Detach(); y.SetGradFn("LogBackward", [this], g => [g.Div(x)]); }
+        return y;
+    }
+
+    /// <summary>Elementwise square root.</summary>
+    public Tensor Sqrt()
+    {
+        var y = ElementwiseDriver.Unary<SqrtFn>(this);
+        if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("SqrtBackward", [this], g => [g.Div(yd.Mul(2.0))]); }
+        return y;
+    }
+
+    /// <summary>Elementwise 1/√x.</summary>
+    public Tensor Rsqrt()
+    {
+        var y = ElementwiseDriver.Unary<RsqrtFn>(this);
+        // d/dx x^(-1/2) = -1/2 · y³
+        if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("RsqrtBackward", [this], g => [g.Mul(yd.Mul(yd).Mul(yd)).Mul(-0.5)]); }
+        return y;
+    }
+
+    /// <summary>Elementwise |x| (gradient sign(x), 0 at 0).</summary>
+    public Tensor Abs()
+    {
+        if (!DType.IsFloatingPoint()) return IntegerBinary(this, Scalar(0, DType.Int64), static (x, _) => Math.Abs(x));
+        var y = ElementwiseDriver.Unary<AbsFn>(this);
+        if (NeedsGrad(this)) { var x = Detach(); y.SetGradFn("AbsBackward", [this], g => [g.Mul(x.Sign())]); }
+        return y;
+    }
+
+    /// <summary>Elementwise sign: −1, 0 or 1 (not differentiable: gradient 0).</summary>
+    public Tensor Sign() => ElementwiseDriver.Unary<SignFn>(Detach());
+
+    /// <summary>Elementwise max(x, 0).</summary>
+    public Tensor Relu()
+    {
+        var y = ElementwiseDriver.Unary<ReluFn>(this);
+        if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("ReluBackward", [this], g => [g.MaskedFill(yd.Le(Scalar(0, yd.DType)), 0)]); }
+        return y;
+    }
+
+    /// <summary>Elementwise x if x &gt; 0 else slope·x.</summary>
+    public Tensor LeakyRelu(double negativeSlope = 0.01)
+    {
+        var neg = Le(Scalar(0, DType));
+        var y = Where(neg, Mul(negativeSlope).Detach(), Detach());
+        if (NeedsGrad(this))
+        {
+            y.SetGradFn("LeakyReluBackward", [this], g => [Where(neg, g.Mul(negativeSlope), g)]);
+        }
+        return y;
+    }
+
+    /// <summary>GELU: exact <c>0.5x(1+erf(x/√2))</c>, or the tanh approximation when <paramref name="approximateTanh"/>.</summary>
+    public Tensor Gelu(bool approximateTanh = false)
+    {
+        var y = approximateTanh ? ElementwiseDriver.Unary<GeluTanhFn>(this) : ElementwiseDriver.Unary<GeluErfFn>(this);
+        if (NeedsGrad(this))
+        {
+            var x = Detach();
+            y.SetGradFn("GeluBackward", [this], g => [g.Mul(GeluDerivative(x, approximateTanh))]);
+        }
+        return y;
+    }
+
+    private static Tensor GeluDerivative(Tensor x, bool approximateTanh)
+    {
+        if (!approximateTanh)
+        {
+            // Φ(x) + x·φ(x)
+            var cdf = ElementwiseDriver.Unary<GeluErfFn>(x).Div(x).MaskedFill(x.Eq(Scalar(0, x.DType)), 0.5);
+            var pdf = x.Mul(x).Mul(-0.5).Exp().Mul(0.39894228040143267794);
+            return cdf.Add(x.Mul(pdf));
+        }
+        const double k = 0.79788456080286535588, c = 0.044715;
+        var x2 = x.Mul(x);
+        var inner = x.Add(x2.Mul(x).Mul(c)).Mul(k);
+        var t = inner.Tanh();
+        var dInner = x2.Mul(3 * c).Add(1).Mul(k);
+        // 0.5(1+t) + 0.5x(1−t²)·inner'
+        return t.Add(1).Mul(0.5).Add(x.Mul(0.5).Mul(Scalar(1, x.DType).Sub(t.Mul(t))).Mul(dInner));
+    }
+
+    /// <summary>Elementwise 1/(1+e⁻ˣ).</summary>
+    public Tensor Sigmoid()
+    {
+        var y = ElementwiseDriver.Unary<SigmoidFn>(this);
+        if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("SigmoidBackward", [this], g => [g.Mul(yd.Mul(Scalar(1, yd.DType).Sub(yd)))]); }
+        return y;
+    }
+
+    /// <summary>Elementwise hyperbolic tangent.</summary>
+    public Tensor Tanh()
+    {
+        var y = ElementwiseDriver.Unary<TanhFn>(this);
+        if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("TanhBackward", [this], g => [g.Mul(Scalar(1, yd.DType).Sub(yd.Mul(yd)))]); }
+        return y;
+    }
+
+    /// <summary>SiLU / swish: x·sigmoid(x).</summary>
+    public Tensor Silu()
+    {
+        var y = ElementwiseDriver.Unary<SiluFn>(this);
+        if (NeedsGrad(this))
+        {
+            var x = Detach();
+            y.SetGradFn("SiluBackward", [this], g =>
+            {
+                var s = x.Sigmoid();
+                return [g.Mul(s.Mul(x.Mul(Scalar(1, s.DType).Sub(s)).Add(1)))];
+            });
+        }
+        return y;
+    }
+
+    /// <summary>Softplus: (1/β)·log(1+e^(βx)), linear where βx &gt; threshold (as PyTorch).</summary>
+    public Tensor Softplus(double beta = 1, double threshold = 20)
+    {
+        var x = Detach();
+        var bx = x.Mul(beta);
+        var linear = bx.Gt(Scalar(threshold, DType));
+        // log1p(exp(bx)) computed stably as max(bx,0) + log(1+exp(-|bx|)).
+        var soft = bx.Relu().Add(bx.Abs().Neg().Exp().Add(1).Log()).Div(beta);
+        var y = Where(linear, x, soft);
+        if (NeedsGrad(this))
+            y.SetGradFn("SoftplusBackward", [this], g => [g.Mul(Where(linear, OnesLike(bx), bx.Sigmoid()))]);
+        return y;
+    }
+
+    /// <summary>Clamps into [min, max]; either bound may be null. Gradient passes where the input is inside the bounds.</summary>
+    public Tensor Clamp(double? min = null, double? max = null)
+    {
+        if (min is null && max is null) throw new ArgumentException("Clamp needs at least one of min or max.");
+        var x = Detach();
+        Tensor y = x;
+        if (min is { } lo) y = y.Maximum(lo);
+        if (max is { } hi) y = y.Minimum(hi);
+        if (ReferenceEquals(y, x)) y = x.Clone();
+        if (NeedsGrad(this))
+        {
+            y.SetGradFn("ClampBackward", [this], g =>
+            {
+                Tensor pass = OnesLike(x).Eq(Scalar(1, x.DType));
+                if (min is { } lo2) pass = pass.LogicalAnd(x.Ge(Scalar(lo2, x.DType)));
+                if (max is { } hi2) pass = pass.LogicalAnd(x.Le(Scalar(hi2, x.DType)));
+                return [g.MaskedFill(pass.LogicalNot(), 0)];
+            });
+        }
+        return y;
+    }
+
+    /// <summary>Bool tensor: this == other.</summary>
+    public Tensor Eq(Tensor other) => ElementwiseDriver.Compare<EqFn>(this, other);
+    /// <summary>Bool tensor: this != other.</summary>
+    public Tensor Ne(Tensor other) => ElementwiseDriver.Compare<NeFn>(this, other);
+    /// <summary>Bool tensor: this &lt; other.</summary>
+    public Tensor Lt(Tensor other) => ElementwiseDriver.Compare<LtFn>(this, other);
+    /// <summary>Bool tensor: this &lt;= other.</summary>
+    public Tensor Le(Tensor other) => ElementwiseDriver.Compare<LeFn>(this, other);
+    /// <summary>Bool tensor: this &gt; other.</summary>
+    public Tensor Gt(Tensor other) => ElementwiseDriver.Compare<GtFn>(this, other);
+    /// <summary>Bool tensor: this &gt;= other.</summary>
+    public Tensor Ge(Tensor other) => ElementwiseDriver.Compare<GeFn>(this, other);
+    /// <summary>Bool tensor: this == scalar.</summary>
+    public Tensor Eq(double other) => Eq(ScalarLike(other));
+    /// <summary>Bool tensor: this &lt; scalar.</summary>
+    public Tensor Lt(double other) => Lt(ScalarLike(other));
+    /// <summary>Bool tensor: this &gt; scalar.</summary>
+    public Tensor Gt(double other) => Gt(ScalarLike(other));
+
+    /// <summary>Elementwise logical and of two tensors (nonzero = true).</summary>
+    public Tensor LogicalAnd(Tensor other) => AsBool().Mul(other.AsBool()).Ne(Scalar(0, DType.Int64));
+    /// <summary>Elementwise logical or.</summary>
+    public Tensor LogicalOr(Tensor other) => AsBool().Add(other.AsBool()).Ne(Scalar(0, DType.Int64));
+    /// <summary>Elementwise logical not.</summary>
+    public Tensor LogicalNot() => Eq(Scalar(0, DType));
+
+    private Tensor AsBool() => DType == DType.Bool ? this : Ne(Scalar(0, DType));
+
+    /// <summary>Elementwise <c>condition ? a : b</c> with broadcasting (condition Bool).</summary>
+    public static Tensor Where(Tensor condition, Tensor a, Tensor b)
+    {
+        if (condition.DType != DType.Bool) throw new ArgumentException($"Where needs a Bool condition, got {condition.DType.Name()}.");
+        DType dt = DTypeInfo.Promote(a.DType, b.DType);
+        int[] shape = ShapeUtil.BroadcastShapes(ShapeUtil.BroadcastShapes(condition.Shape, a.Shape), b.Shape);
+        var c = condition.Expand(shape).Contiguous().Span<byte>();
+        var y = Empty(dt, shape);
+        var ac = a.To(dt).Detach().Expand(shape).Contiguous();
+        var bc = b.To(dt).Detach().Expand(shape).Contiguous();
+        switch (dt.ElementSize())
+        {
+            case 1: Select(c, ac.RawSpan<byte>(), bc.RawSpan<byte>(), y.RawSpan<byte>()); break;
+            case 4: Select(c, ac.RawSpan<int>(), bc.RawSpan<int>(), y.RawSpan<int>()); break;
+            default: Select(c, ac.RawSpan<long>(), bc.RawSpan<long>(), y.RawSpan<long>()); break;
+        }
+        if (NeedsGrad(a, b))
+        {
+            var cond = condition.Detach();
+            y.SetGradFn("WhereBackward", [a, b], g => [
+                a.RequiresGrad ? g.MaskedFill(cond.LogicalNot(), 0).SumToShape(a.ShapeRef) : null,
+                b.RequiresGrad ? g.MaskedFill(cond, 0).SumToShape(b.ShapeRef) : null]);
+        }
+        return y;
+    }
+
+    private static void Select<T>(ReadOnlySpan<byte> c, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged
+    {
+        for (int i = 0; i < y.Length; i++) y[i] = c[i] != 0 ? a[i] : b[i];
+    }
+
+    /// <summary>A copy with <paramref name="value"/> where <paramref name="mask"/> is true (mask broadcasts to this shape).</summary>
+    public Tensor MaskedFill(Tensor mask, double value)
+    {
+        if (mask.DType != DType.Bool) throw new ArgumentException($"MaskedFill needs a Bool mask, got {mask.DType.Name()}.");
+        ShapeUtil.BroadcastStrides(mask.Shape, mask.Strides, Shape);
+        var y = Where(mask, Scalar(value, DType), Detach());
+        if (!ShapeUtil.SameShape(y.Shape, Shape)) y = y.Contiguous();
+        if (NeedsGrad(this))
+        {
+            var m = mask.Detach();
+            y.SetGradFn("MaskedFillBackward", [this], g => [g.MaskedFill(m, 0)]);
+        }
+        return y;
+    }
+}

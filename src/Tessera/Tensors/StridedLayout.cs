@@ -1,0 +1,79 @@
+namespace Tessera;
+
+/// <summary>
+/// A shape walked by up to three operands with their own strides, after merging dimensions that
+/// are contiguous for every operand. Iteration visits "rows" of the innermost dimension so kernels
+/// can run on spans.
+/// </summary>
+internal readonly struct StridedLayout
+{
+    public readonly int[] Shape;
+    public readonly int[][] Strides;
+
+    public StridedLayout(ReadOnlySpan<int> shape, params int[][] strides)
+    {
+        // Drop size-1 dims, then merge dim i into i+1 when every operand steps through them as one.
+        var dims = new List<int>();
+        var strs = new List<int[]>();
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (shape[i] == 1) continue;
+            dims.Add(shape[i]);
+            var s = new int[strides.Length];
+            for (int k = 0; k < strides.Length; k++) s[k] = strides[k][i];
+            strs.Add(s);
+        }
+        for (int i = dims.Count - 2; i >= 0; i--)
+        {
+            bool mergeable = true;
+            for (int k = 0; k < strides.Length; k++)
+                if (strs[i][k] != strs[i + 1][k] * dims[i + 1]) { mergeable = false; break; }
+            if (!mergeable) continue;
+            dims[i] *= dims[i + 1];
+            strs[i] = strs[i + 1];
+            dims.RemoveAt(i + 1);
+            strs.RemoveAt(i + 1);
+        }
+        if (dims.Count == 0)
+        {
+            dims.Add(1);
+            strs.Add(new int[strides.Length]);
+        }
+        Shape = dims.ToArray();
+        Strides = new int[strides.Length][];
+        for (int k = 0; k < strides.Length; k++)
+        {
+            Strides[k] = new int[Shape.Length];
+            for (int i = 0; i < Shape.Length; i++) Strides[k][i] = strs[i][k];
+        }
+    }
+
+    public int Rank => Shape.Length;
+    public int InnerSize => Shape[^1];
+    public int InnerStride(int operand) => Strides[operand][^1];
+
+    /// <summary>Number of rows (product of all dims but the innermost).</summary>
+    public int Rows
+    {
+        get
+        {
+            int r = 1;
+            for (int i = 0; i < Shape.Length - 1; i++) r *= Shape[i];
+            return r;
+        }
+    }
+
+    /// <summary>Element offset of row <paramref name="row"/> for operand <paramref name="operand"/>.</summary>
+    public int RowOffset(int operand, int row)
+    {
+        int[] s = Strides[operand];
+        int off = 0;
+        for (int i = Shape.Length - 2; i >= 0; i--)
+        {
+            int d = Shape[i];
+            off += row % d * s[i];
+            row /= d;
+        }
+        return off;
+    }
+}

@@ -1,5 +1,0 @@
-namespace Tessera.Testing;
-
-internal static class TestingInfo
-{
-}
