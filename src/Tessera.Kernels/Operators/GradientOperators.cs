@@ -56,7 +56,8 @@ internal static class GradientOperators
     /// <summary>
     /// Tanh-form GELU backward. With s = sigmoid(2u) (so 1 + tanh u = 2s and 1 - tanh^2 u = 4s(1-s)),
     /// PyTorch's 0.5(1 + tanh u) + 0.5 x (1 - tanh^2 u) beta (1 + 3 kappa x^2) becomes
-    /// s + 2 x s (1 - s) beta (1 + 3 kappa x^2).
+    /// s + 2 x s (1 - s) beta (1 + 3 kappa x^2). 1 - s is formed as e * s with e = e^{-2u} (clamped
+    /// at e^80 so it stays finite), which keeps it accurate where s is close to 1.
     /// </summary>
     internal readonly struct GeluTanhBackward<T> : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -66,23 +67,26 @@ internal static class GradientOperators
         public T Invoke(T g, T x)
         {
             T x2 = x * x;
-            T s = T.One / (T.One + T.Exp(-C<T>(2 * Beta) * (x + C<T>(Kappa) * x2 * x)));
+            T e = T.Exp(T.Min(-C<T>(2 * Beta) * (x + C<T>(Kappa) * x2 * x), C<T>(80)));
+            T s = T.One / (T.One + e);
             T inner = C<T>(2 * Beta) * (T.One + C<T>(3 * Kappa) * x2);
-            return g * (s + x * s * (T.One - s) * inner);
+            return g * (s + x * s * (e * s) * inner);
         }
         public Vector256<T> Invoke(Vector256<T> g, Vector256<T> x)
         {
             Vector256<T> x2 = x * x;
-            Vector256<T> s = VectorMath.Sigmoid(Vector256.Create(C<T>(2 * Beta)) * (x + Vector256.Create(C<T>(Kappa)) * x2 * x));
+            Vector256<T> e = VectorMath.Exp(Vector256.Min(Vector256.Create(-C<T>(2 * Beta)) * (x + Vector256.Create(C<T>(Kappa)) * x2 * x), Vector256.Create(C<T>(80))));
+            Vector256<T> s = Vector256<T>.One / (Vector256<T>.One + e);
             Vector256<T> inner = Vector256.Create(C<T>(2 * Beta)) * (Vector256<T>.One + Vector256.Create(C<T>(3 * Kappa)) * x2);
-            return g * (s + x * s * (Vector256<T>.One - s) * inner);
+            return g * (s + x * s * (e * s) * inner);
         }
         public Vector512<T> Invoke(Vector512<T> g, Vector512<T> x)
         {
             Vector512<T> x2 = x * x;
-            Vector512<T> s = VectorMath.Sigmoid(Vector512.Create(C<T>(2 * Beta)) * (x + Vector512.Create(C<T>(Kappa)) * x2 * x));
+            Vector512<T> e = VectorMath.Exp(Vector512.Min(Vector512.Create(-C<T>(2 * Beta)) * (x + Vector512.Create(C<T>(Kappa)) * x2 * x), Vector512.Create(C<T>(80))));
+            Vector512<T> s = Vector512<T>.One / (Vector512<T>.One + e);
             Vector512<T> inner = Vector512.Create(C<T>(2 * Beta)) * (Vector512<T>.One + Vector512.Create(C<T>(3 * Kappa)) * x2);
-            return g * (s + x * s * (Vector512<T>.One - s) * inner);
+            return g * (s + x * s * (e * s) * inner);
         }
     }
 
@@ -104,24 +108,27 @@ internal static class GradientOperators
         public Vector512<T> Invoke(Vector512<T> g, Vector512<T> y) => g * (Vector512<T>.One - y * y);
     }
 
-    /// <summary>g * s * (1 + x (1 - s)), s = sigmoid(x).</summary>
+    /// <summary>g * s * (1 + x (1 - s)), s = sigmoid(x); 1 - s = e^{-x} s (e clamped at e^80) stays accurate as s nears 1.</summary>
     internal readonly struct SiluBackward<T> : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public static bool Vectorizable => typeof(T) == typeof(float) || typeof(T) == typeof(double);
         public T Invoke(T g, T x)
         {
-            T s = T.One / (T.One + T.Exp(-x));
-            return g * s * (T.One + x * (T.One - s));
+            T e = T.Exp(T.Min(-x, C<T>(80)));
+            T s = T.One / (T.One + e);
+            return g * s * (T.One + x * (e * s));
         }
         public Vector256<T> Invoke(Vector256<T> g, Vector256<T> x)
         {
-            Vector256<T> s = VectorMath.Sigmoid(x);
-            return g * s * (Vector256<T>.One + x * (Vector256<T>.One - s));
+            Vector256<T> e = VectorMath.Exp(Vector256.Min(-x, Vector256.Create(C<T>(80))));
+            Vector256<T> s = Vector256<T>.One / (Vector256<T>.One + e);
+            return g * s * (Vector256<T>.One + x * (e * s));
         }
         public Vector512<T> Invoke(Vector512<T> g, Vector512<T> x)
         {
-            Vector512<T> s = VectorMath.Sigmoid(x);
-            return g * s * (Vector512<T>.One + x * (Vector512<T>.One - s));
+            Vector512<T> e = VectorMath.Exp(Vector512.Min(-x, Vector512.Create(C<T>(80))));
+            Vector512<T> s = Vector512<T>.One / (Vector512<T>.One + e);
+            return g * s * (Vector512<T>.One + x * (e * s));
         }
     }
 

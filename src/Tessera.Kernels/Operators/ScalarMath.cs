@@ -42,7 +42,7 @@ internal static class ScalarMath
         if (a <= 1.0)
             return x * Horner(ErfP, x * x);
         if (a < 6.0)
-            return Math.CopySign(1.0 - ErfcTail(a), x);
+            return Math.CopySign(1.0 - Erfc(a), x);
         return double.IsNaN(x) ? x : Math.CopySign(1.0, x);
     }
 
@@ -50,16 +50,34 @@ internal static class ScalarMath
     public static double Erfc(double x)
     {
         double a = Math.Abs(x);
+        double hi = a * a;
+        return Erfc(x, hi, Math.FusedMultiplyAdd(a, a, -hi));
+    }
+
+    // erfc(x) given x^2 = squareHi + squareLo exactly (so e^(-x^2) keeps full relative accuracy).
+    private static double Erfc(double x, double squareHi, double squareLo)
+    {
+        double a = Math.Abs(x);
         double tail;
         if (a <= 1.0) return 1.0 - x * Horner(ErfP, x * x);
-        if (a < 6.0) tail = ErfcTail(a);
+        double e = Math.Exp(-squareHi);
+        e -= e * squareLo;
+        if (a < 6.0) tail = e * ErfcTailFactor(a);
         else if (double.IsNaN(x)) return x;
-        else tail = ErfcAsymptotic(a);
+        else tail = a > 27.3 ? 0.0 : e * ErfcContinuedFraction(a);
         return x > 0 ? tail : 2.0 - tail;
     }
 
-    /// <summary>Standard normal CDF, Phi(x) = erfc(-x/sqrt2)/2.</summary>
-    public static double NormalCdf(double x) => 0.5 * Erfc(-x * 0.70710678118654752440);
+    /// <summary>
+    /// Standard normal CDF, Phi(x) = erfc(-x/sqrt2)/2. The Gaussian factor is formed from x^2/2
+    /// (split exactly) rather than from the rounded x/sqrt2, so the far left tail stays accurate.
+    /// </summary>
+    public static double NormalCdf(double x)
+    {
+        double hi = x * x;
+        double lo = Math.FusedMultiplyAdd(x, x, -hi);
+        return 0.5 * Erfc(-x * 0.70710678118654752440, 0.5 * hi, 0.5 * lo);
+    }
 
     /// <summary>erf in float, computed in double.</summary>
     public static float Erf(float x) => (float)Erf((double)x);
@@ -93,29 +111,21 @@ internal static class ScalarMath
         return T.Log(w) - ((w - T.One) - u) / w;
     }
 
-    private static double ErfcTail(double a)
+    // erfc(a) * e^(a^2) for 1 < a < 6 from the interval tables.
+    private static double ErfcTailFactor(double a)
     {
         int i = Math.Min((int)((a - 1.0) * 2.0), 9);
         double s = a - (1.25 + 0.5 * i);
-        double q = Horner(ErfcQ.Slice(i * (QDegree + 1), QDegree + 1), s);
-        // a^2 = hi + lo exactly, so e^(-a^2) keeps its relative accuracy.
-        double hi = a * a;
-        double lo = Math.FusedMultiplyAdd(a, a, -hi);
-        double e = Math.Exp(-hi);
-        return (e - e * lo) * q;
+        return Horner(ErfcQ.Slice(i * (QDegree + 1), QDegree + 1), s);
     }
 
-    // erfc(a) for a >= 6 by the continued fraction e^(-a^2)/sqrt(pi) / (a + (1/2)/(a + 1/(a + (3/2)/(a + ...)))),
+    // erfc(a) * e^(a^2) for a >= 6 by the continued fraction 1/sqrt(pi) / (a + (1/2)/(a + 1/(a + (3/2)/(a + ...)))),
     // evaluated bottom-up; 40 terms are far more than enough this far out.
-    private static double ErfcAsymptotic(double a)
+    private static double ErfcContinuedFraction(double a)
     {
-        if (a > 27.3) return 0.0;
         double f = a;
         for (int k = 40; k >= 1; k--) f = a + (0.5 * k) / f;
-        double hi = a * a;
-        double lo = Math.FusedMultiplyAdd(a, a, -hi);
-        double e = Math.Exp(-hi);
-        return (e - e * lo) / (1.7724538509055160273 * f);
+        return 1.0 / (1.7724538509055160273 * f);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -101,8 +101,8 @@ internal static class VectorMath
         Vector512<float> small = Vector512.FusedMultiplyAdd(x * u, k, x);
         Vector512<float> e = Exp(ax + ax);
         Vector512<float> big = Vector512<float>.One - Vector512.Create(2f) / (e + Vector512<float>.One);
-        big = Vector512.CopySign(big, x);
-        return Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(0.625f)), small, big);
+        // tanh is odd, so the sign of x is the sign of the result (this also keeps tanh(-0) = -0).
+        return Vector512.CopySign(Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(0.625f)), small, big), x);
     }
 
     /// <summary>Standard normal CDF Phi(x) = (1 + erf(x/sqrt2))/2 for float lanes (absolute error about 1e-7).</summary>
@@ -258,8 +258,8 @@ internal static class VectorMath
         Vector256<float> small = Vector256.FusedMultiplyAdd(x * u, k, x);
         Vector256<float> e = Exp(ax + ax);
         Vector256<float> big = Vector256<float>.One - Vector256.Create(2f) / (e + Vector256<float>.One);
-        big = Vector256.CopySign(big, x);
-        return Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(0.625f)), small, big);
+        // tanh is odd, so the sign of x is the sign of the result (this also keeps tanh(-0) = -0).
+        return Vector256.CopySign(Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(0.625f)), small, big), x);
     }
 
     /// <summary>
