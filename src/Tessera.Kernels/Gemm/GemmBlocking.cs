@@ -49,6 +49,12 @@ internal static class GemmBlocking
     /// <summary>The direct path for m ≤ 4 rows is memory-bound and cheap: it is threaded only from this many multiply-adds.</summary>
     public const long SkinnyParallelWork = 1024 * 1024;
 
+    /// <summary>Products get one grid cell per thread per this many multiply-adds ...</summary>
+    public const long WorkPerCell = 32L << 20;
+
+    /// <summary>... up to this many cells per thread.</summary>
+    public const int MaxCellsPerThread = 4;
+
     /// <summary>Below this many multiply-adds one thread is used: the fork/join would cost more than it saves.</summary>
     public const long ParallelWork = 96 * 1024;
 
