@@ -155,6 +155,7 @@ public class GemmTests
     /// </summary>
     [Theory]
     [InlineData(300, 200, 500, false, false)]
+    [InlineData(600, 520, 300, false, false)] // several grid cells per thread
     [InlineData(129, 257, 100, true, false)]
     [InlineData(64, 784, 128, false, true)]
     [InlineData(3, 5000, 40, true, true)]

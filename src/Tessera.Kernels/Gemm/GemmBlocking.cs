@@ -5,7 +5,7 @@ namespace Tessera.Kernels.Gemm;
 /// (L1d 32 KiB, L2 1 MiB private, L3 shared).
 /// </summary>
 /// <remarks>
-/// Loop nest per thread (row-major C, vector lanes run along n):
+/// Loop nest per thread over its rectangle of C (row-major C, vector lanes run along n):
 /// <code>
 /// for pc in k step KC            one K block; later blocks accumulate onto C
 ///   for ic in m step MC          pack A (MC, KC) into MR-row micro-panels      (L3)
@@ -14,6 +14,9 @@ namespace Tessera.Kernels.Gemm;
 ///         for jr in NC step NR   B micro-panel streams from L2
 ///           micro-kernel: C(MR, NR) += A(MR, KC) · B(KC, NR)
 /// </code>
+/// Packing costs ~0.3–0.5 cycle per element (as much as ~5–8 FMAs' worth of 16 lanes), so for
+/// skinny rectangles where an operand is reused only a few times its full micro-panels are read in
+/// place instead (<see cref="DirectAMaxN"/>, <see cref="DirectBMaxM"/>).
 /// </remarks>
 internal static class GemmBlocking
 {
@@ -48,6 +51,12 @@ internal static class GemmBlocking
 
     /// <summary>The direct path for m ≤ 4 rows is memory-bound and cheap: it is threaded only from this many multiply-adds.</summary>
     public const long SkinnyParallelWork = 1024 * 1024;
+
+    /// <summary>Products get one grid cell per thread per this many multiply-adds ...</summary>
+    public const long WorkPerCell = 32L << 20;
+
+    /// <summary>... up to this many cells per thread.</summary>
+    public const int MaxCellsPerThread = 4;
 
     /// <summary>Below this many multiply-adds one thread is used: the fork/join would cost more than it saves.</summary>
     public const long ParallelWork = 96 * 1024;

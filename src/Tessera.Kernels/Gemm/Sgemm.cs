@@ -10,9 +10,12 @@ namespace Tessera.Kernels.Gemm;
 /// are not read and C = beta·C.
 /// </summary>
 /// <remarks>
-/// Large products run a cache-blocked, packed GEMM with a register-blocked FMA micro-kernel
-/// (AVX-512, AVX2 or portable 128-bit), threaded over blocks of C through
-/// <see cref="ParallelRuntime"/>; products under ~32K multiply-adds take a direct loop.
+/// Large products run a cache-blocked GEMM (BLIS-style loop nest, see <see cref="GemmBlocking"/>)
+/// with a register-blocked FMA micro-kernel (AVX-512 12×32 / 8×32, AVX2 6×16, or portable
+/// 128-bit 4×8). Operands are packed into aligned per-thread buffers with transposes folded into
+/// the packing, except where a thread's block is skinny enough that reading them in place is
+/// cheaper. Threads (via <see cref="ParallelRuntime"/>) take disjoint rectangles of C. Products
+/// under 32K multiply-adds, and those with m ≤ 4, take a direct loop without packing.
 /// Results are deterministic: each C element is accumulated in a fixed order that depends only
 /// on the shape, so the bits do not change from run to run nor with
 /// <see cref="ParallelRuntime.ThreadCount"/>. They can differ in the last bits from a naive loop.

@@ -37,7 +37,11 @@ internal static unsafe class SgemmDispatch
             SgemmPacked.Run(p, kernel, 0, p.M, 0, p.N);
             return;
         }
-        var job = new GridJob(p, kernel, threads);
+        // Large products get a few cells per thread, handed out dynamically, so a thread that
+        // shares its core with another process does not hold everyone up. Extra cells only cost
+        // some repacking, which is negligible at that size.
+        int cells = threads * (int)Math.Clamp(p.Work / GemmBlocking.WorkPerCell, 1, GemmBlocking.MaxCellsPerThread);
+        var job = new GridJob(p, kernel, cells);
         ParallelRuntime.ForChunks(job.Chunks, job.RunChunk);
     }
 
@@ -89,20 +93,20 @@ internal static unsafe class SgemmDispatch
         }
     }
 
-    /// <summary>One product split over a tm × tn grid of C rectangles.</summary>
+    /// <summary>One product split over a tm × tn grid of C rectangles (cells), taken by threads as they free up.</summary>
     private sealed class GridJob
     {
         private readonly SgemmProblem _p;
         private readonly SgemmMicroKernel _kernel;
         private readonly int _tm, _tn, _panelsM, _panelsN;
 
-        public GridJob(in SgemmProblem p, SgemmMicroKernel kernel, int threads)
+        public GridJob(in SgemmProblem p, SgemmMicroKernel kernel, int cells)
         {
             _p = p;
             _kernel = kernel;
             _panelsM = (p.M + kernel.MR - 1) / kernel.MR;
             _panelsN = (p.N + kernel.NR - 1) / kernel.NR;
-            (_tm, _tn) = ChooseGrid(p, kernel, threads, _panelsM, _panelsN);
+            (_tm, _tn) = ChooseGrid(p, kernel, cells, _panelsM, _panelsN);
         }
 
         public int Chunks => _tm * _tn;
@@ -117,18 +121,18 @@ internal static unsafe class SgemmDispatch
         }
 
         /// <summary>
-        /// Picks the grid minimising the slowest thread's estimated cycles: its padded multiply-adds
-        /// at 16 per cycle, plus what it packs (measured on Zen 4: ~0.5 cycle per element for a
+        /// Picks the grid minimising a cell's estimated cycles: its padded multiply-adds at
+        /// 16 per cycle, plus what it packs (measured on Zen 4: ~0.5 cycle per element for a
         /// transposing pack, ~0.3 for a straight copy; nothing for operands read in place).
         /// </summary>
-        private static (int Tm, int Tn) ChooseGrid(in SgemmProblem p, SgemmMicroKernel kernel, int threads, int panelsM, int panelsN)
+        private static (int Tm, int Tn) ChooseGrid(in SgemmProblem p, SgemmMicroKernel kernel, int cells, int panelsM, int panelsN)
         {
-            (int, int) best = (threads, 1);
+            (int, int) best = (cells, 1);
             double bestCost = double.MaxValue;
-            for (int tn = 1; tn <= threads; tn++)
+            for (int tn = 1; tn <= cells; tn++)
             {
-                if (threads % tn != 0) continue;
-                int tm = threads / tn;
+                if (cells % tn != 0) continue;
+                int tm = cells / tn;
                 if (tm > panelsM || tn > panelsN) continue;
                 int rows = Math.Min(p.M, (panelsM + tm - 1) / tm * kernel.MR);
                 int cols = Math.Min(p.N, (panelsN + tn - 1) / tn * kernel.NR);

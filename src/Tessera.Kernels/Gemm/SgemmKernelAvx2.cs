@@ -8,7 +8,7 @@ namespace Tessera.Kernels.Gemm;
 /// AVX2/FMA micro-kernel for machines without AVX-512: C(6, 16) = alpha·A(6, kc)·B(kc, 16) + beta·C.
 /// 12 ymm accumulators + 2 B vectors + 1 broadcast fill the 16 ymm registers exactly.
 /// </summary>
-/// <remarks>Same packed layouts and C-update rounding as <see cref="SgemmKernelAvx512"/>.</remarks>
+/// <remarks>Same operand layouts and C-update rounding as <see cref="SgemmKernelAvx512"/>.</remarks>
 internal static unsafe class SgemmKernelAvx2
 {
     /// <summary>Rows per micro-tile.</summary>

@@ -7,7 +7,7 @@ namespace Tessera.Kernels.Gemm;
 /// Portable micro-kernel (any platform with 128-bit vectors, e.g. Arm64 AdvSimd):
 /// C(4, 8) = alpha·A(4, kc)·B(kc, 8) + beta·C with 8 Vector128 accumulators.
 /// </summary>
-/// <remarks>Same packed layouts and C-update rounding as <see cref="SgemmKernelAvx512"/>.</remarks>
+/// <remarks>Same operand layouts and C-update rounding as <see cref="SgemmKernelAvx512"/>.</remarks>
 internal static unsafe class SgemmKernelPortable
 {
     /// <summary>Rows per micro-tile.</summary>

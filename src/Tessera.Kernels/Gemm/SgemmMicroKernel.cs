@@ -25,14 +25,24 @@ internal readonly unsafe struct SgemmMicroKernel
     /// </summary>
     public readonly delegate*<int, float*, nint, float*, nint, float*, nint, float, float, void> RunRows;
 
+    /// <summary>
+    /// Variants of <see cref="Run"/> and <see cref="RunRows"/> for a tile NR/2 wide, used for a last
+    /// column panel of at most NR/2 (halving the padded work there). Null when absent.
+    /// </summary>
+    public readonly delegate*<int, float*, nint, float*, nint, float*, nint, float, float, void> RunNarrow, RunRowsNarrow;
+
     private SgemmMicroKernel(int mr, int nr,
         delegate*<int, float*, nint, float*, nint, float*, nint, float, float, void> run,
-        delegate*<int, float*, nint, float*, nint, float*, nint, float, float, void> runRows)
+        delegate*<int, float*, nint, float*, nint, float*, nint, float, float, void> runRows,
+        delegate*<int, float*, nint, float*, nint, float*, nint, float, float, void> runNarrow = null,
+        delegate*<int, float*, nint, float*, nint, float*, nint, float, float, void> runRowsNarrow = null)
     {
         MR = mr;
         NR = nr;
         Run = run;
         RunRows = runRows;
+        RunNarrow = runNarrow;
+        RunRowsNarrow = runRowsNarrow;
     }
 
     /// <summary>
@@ -58,8 +68,10 @@ internal readonly unsafe struct SgemmMicroKernel
                 // (8 fits the 64/128-row training batches exactly, 12 has less B traffic).
                 int pad12 = (m + 11) / 12 * 12, pad8 = (m + 7) / 8 * 8;
                 return pad12 <= pad8
-                    ? new SgemmMicroKernel(12, SgemmKernelAvx512.NR, &SgemmKernelAvx512.Kernel12x32, null)
-                    : new SgemmMicroKernel(8, SgemmKernelAvx512.NR, &SgemmKernelAvx512.Kernel8x32, &SgemmKernelAvx512.KernelRows8x32);
+                    ? new SgemmMicroKernel(12, SgemmKernelAvx512.NR, &SgemmKernelAvx512.Kernel12x32, null,
+                        &SgemmKernelAvx512.Kernel12x16, null)
+                    : new SgemmMicroKernel(8, SgemmKernelAvx512.NR, &SgemmKernelAvx512.Kernel8x32, &SgemmKernelAvx512.KernelRows8x32,
+                        &SgemmKernelAvx512.Kernel8x16, &SgemmKernelAvx512.KernelRows8x16);
             case GemmIsa.Avx2:
                 return new SgemmMicroKernel(SgemmKernelAvx2.MR, SgemmKernelAvx2.NR, &SgemmKernelAvx2.Kernel6x16, null);
             default:

@@ -46,8 +46,14 @@ internal static unsafe class SgemmPacked
                 {
                     int nc = Math.Min(ncMax, n1 - jc);
                     int inPlaceCols = directB ? nc / nr * nr : 0;
-                    if (inPlaceCols < nc)
-                        SgemmPacking.PackB(p.TransB, p.B, p.Ldb, pc, kc, jc + inPlaceCols, nc - inPlaceCols, nr, packB);
+                    // A last panel of at most NR/2 columns runs the half-width kernel.
+                    int rem = nc % nr;
+                    bool narrowLast = kernel.RunNarrow != null && rem > 0 && rem <= nr / 2;
+                    int wideEnd = narrowLast ? nc - rem : nc;
+                    if (inPlaceCols < wideEnd)
+                        SgemmPacking.PackB(p.TransB, p.B, p.Ldb, pc, kc, jc + inPlaceCols, wideEnd - inPlaceCols, nr, packB);
+                    if (narrowLast)
+                        SgemmPacking.PackB(p.TransB, p.B, p.Ldb, pc, kc, jc + wideEnd, rem, nr / 2, packB + (nint)(wideEnd - inPlaceCols) * kc);
                     for (int ir = 0; ir < mc; ir += mr)
                     {
                         int rows = Math.Min(mr, mc - ir);
@@ -62,17 +68,21 @@ internal static unsafe class SgemmPacked
                         for (int jr = 0; jr < nc; jr += nr)
                         {
                             int cols = Math.Min(nr, nc - jr);
+                            bool narrow = narrowLast && jr == wideEnd;
+                            int width = narrow ? nr / 2 : nr;
                             float* bp;
                             nint bStep;
                             if (jr < inPlaceCols) { bp = p.B + pc * p.Ldb + jc + jr; bStep = p.Ldb; }
-                            else { bp = packB + (nint)(jr - inPlaceCols) * kc; bStep = nr; }
-                            bool full = rows == mr && cols == nr;
+                            else { bp = packB + (nint)(jr - inPlaceCols) * kc; bStep = width; }
+                            bool full = rows == mr && cols == width;
                             float* cp = full ? cRow + jr : tile;
-                            nint ldc = full ? p.Ldc : nr;
+                            nint ldc = full ? p.Ldc : width;
                             float alpha = full ? p.Alpha : 1f, b = full ? beta : 0f;
-                            if (aRowMajor) kernel.RunRows(kc, ap, aStep, bp, bStep, cp, ldc, alpha, b);
-                            else kernel.Run(kc, ap, aStep, bp, bStep, cp, ldc, alpha, b);
-                            if (!full) SgemmEdge.Store(tile, nr, cRow + jr, p.Ldc, rows, cols, p.Alpha, beta);
+                            var run = narrow
+                                ? (aRowMajor ? kernel.RunRowsNarrow : kernel.RunNarrow)
+                                : (aRowMajor ? kernel.RunRows : kernel.Run);
+                            run(kc, ap, aStep, bp, bStep, cp, ldc, alpha, b);
+                            if (!full) SgemmEdge.Store(tile, width, cRow + jr, p.Ldc, rows, cols, p.Alpha, beta);
                         }
                     }
                 }
