@@ -113,4 +113,44 @@ public class SoftmaxTests
         SoftmaxKernels.Softmax<float>(z, 3, 70001, z);
         KernelAssert.Same<float>(sep, z, "softmax in place");
     }
+
+    [Theory]
+    [InlineData(2, 5, 3)]
+    [InlineData(3, 100, 64)]
+    [InlineData(1, 7, 1000)]
+    [InlineData(4, 1, 9)]
+    [InlineData(2, 300, 200)]
+    [InlineData(3, 4, 1)]
+    public void AlongAnyAxisMatchesReference(int outer, int size, int inner)
+    {
+        int len = outer * size * inner;
+        double[] x = TestData.Uniform<double>(len, -6, 6, len), g = TestData.Uniform<double>(len, -1, 1, len + 1);
+        var y = new double[len]; var l = new double[len]; var dx = new double[len]; var dxl = new double[len];
+        SoftmaxKernels.Softmax<double>(x, outer, size, inner, y);
+        SoftmaxKernels.LogSoftmax<double>(x, outer, size, inner, l);
+        SoftmaxKernels.SoftmaxBackward<double>(g, y, outer, size, inner, dx);
+        SoftmaxKernels.LogSoftmaxBackward<double>(g, l, outer, size, inner, dxl);
+        for (int o = 0; o < outer; o++)
+            for (int j = 0; j < inner; j++)
+            {
+                int At(int r) => (o * size + r) * inner + j;
+                double m = double.NegativeInfinity, s = 0, dot = 0, sg = 0;
+                for (int r = 0; r < size; r++) m = Math.Max(m, x[At(r)]);
+                for (int r = 0; r < size; r++) s += Math.Exp(x[At(r)] - m);
+                for (int r = 0; r < size; r++)
+                {
+                    double p = Math.Exp(x[At(r)] - m) / s;
+                    KernelAssert.Close(p, y[At(r)], 1e-13, 1e-300, $"softmax[{o},{r},{j}]");
+                    KernelAssert.Close(x[At(r)] - m - Math.Log(s), l[At(r)], 1e-13, 1e-13, $"log_softmax[{o},{r},{j}]");
+                    dot += g[At(r)] * p;
+                    sg += g[At(r)];
+                }
+                for (int r = 0; r < size; r++)
+                {
+                    double p = Math.Exp(x[At(r)] - m) / s;
+                    KernelAssert.Close(p * (g[At(r)] - dot), dx[At(r)], 1e-12, 1e-15, $"softmax backward[{o},{r},{j}]");
+                    KernelAssert.Close(g[At(r)] - p * sg, dxl[At(r)], 1e-12, 1e-13, $"log_softmax backward[{o},{r},{j}]");
+                }
+            }
+    }
 }
