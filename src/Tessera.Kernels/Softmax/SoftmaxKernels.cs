@@ -135,9 +135,12 @@ public static unsafe class SoftmaxKernels
         {
             var p = new AxisArgs(kind, (nint)pa, (nint)pb, (nint)ps, (nint)pd, size, inner, simd);
             if (!ElementwiseDriver.ShouldSplit(a.Length) || rows < 2) AxisRowRange<T>(p, 0, rows);
-            else ParallelRuntime.For(0, rows, Math.Max(1, ElementwiseDriver.Grain / inner), (r0, r1) => AxisRowRange<T>(p, (int)r0, (int)r1));
+            else AxisRowsParallel<T>(p, rows);
         }
     }
+
+    private static void AxisRowsParallel<T>(AxisArgs p, int rows) where T : unmanaged, IFloatingPointIeee754<T> =>
+        ParallelRuntime.For(0, rows, Math.Max(1, ElementwiseDriver.Grain / p.Inner), (r0, r1) => AxisRowRange<T>(p, (int)r0, (int)r1));
 
     private readonly record struct AxisArgs(AxisKind Kind, nint A, nint B, nint Stat, nint Dst, int Size, int Inner, bool Simd);
 
