@@ -2,6 +2,9 @@ using Tessera.Kernels.Conv;
 
 namespace Tessera.Kernels.Tests;
 
+// One collection, so these classes never start parallel regions from two threads at once: ParallelRuntime at
+// 0c66a79 can hang when that happens (a worker signalled twice runs only the newer job).
+[Collection("Tessera.Kernels.Conv")]
 public class Conv2dTests
 {
     // Float results against the double reference: error ≤ Rel·Σ|terms| + Abs (K ≤ ~200 terms, float eps 1.2e-7).
@@ -29,14 +32,33 @@ public class Conv2dTests
         new[] { 2, 6, 8, 8, 9, 3, 3, 2, 2, 2, 0, 1, 3, 3 },     // groups 3, padding only vertical, dilation 1x3
         new[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1 },     // scalar
         new[] { 2, 3, 5, 5, 2, 3, 3, 1, 1, 2, 2, 1, 1, 1 },     // padding 2 with 3x3: output larger than input
+        // Enough output channels per group for the vectorised-over-channels weight gradient:
+        new[] { 2, 4, 9, 8, 24, 3, 3, 2, 2, 1, 1, 1, 1, 2 },    // 12 per group, stride 2, groups 2
+        new[] { 2, 3, 10, 11, 16, 3, 2, 1, 1, 1, 2, 2, 1, 1 },  // dilation 2x1, padding 1x2
+        new[] { 1, 2, 7, 7, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1 },    // 24 channels: a 16-wide block and an 8-wide tail
+        new[] { 3, 6, 6, 6, 40, 1, 3, 1, 1, 0, 1, 1, 1, 2 },    // 20 per group, 1x3 kernel
+        new[] { 2, 3, 6, 5, 4, 3, 1, 1, 1, 1, 0, 1, 1, 1 },     // 3x1 kernel: every stride-1 output column is real
+        new[] { 2, 8, 12, 12, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1 },  // a typical 3x3 same-padding layer
     };
 
     private static Conv2dGeometry Make(int[] p) =>
         new(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]);
 
+    // Runs each check on the default (fastest) paths and again with every product on Sgemm via im2col.
+    // Tests in one class run one after another, and no other class touches the hook.
+    private static void BothPaths(Action check)
+    {
+        check();
+        ConvGemm.DisableDirectPaths = true;
+        try { check(); }
+        finally { ConvGemm.DisableDirectPaths = false; }
+    }
+
     [Theory]
     [MemberData(nameof(Geometries))]
-    public void ForwardMatchesReference(int[] p)
+    public void ForwardMatchesReference(int[] p) => BothPaths(() => ForwardCheck(p));
+
+    private static void ForwardCheck(int[] p)
     {
         var g = Make(p);
         double[] x = ConvReference.Random(g.InputLength, 1), w = ConvReference.Random(g.WeightLength, 2), b = ConvReference.Random(g.Cout, 3);
@@ -56,7 +78,9 @@ public class Conv2dTests
 
     [Theory]
     [MemberData(nameof(Geometries))]
-    public void BackwardMatchesReference(int[] p)
+    public void BackwardMatchesReference(int[] p) => BothPaths(() => BackwardCheck(p));
+
+    private static void BackwardCheck(int[] p)
     {
         var g = Make(p);
         double[] x = ConvReference.Random(g.InputLength, 4), w = ConvReference.Random(g.WeightLength, 5), dy = ConvReference.Random(g.OutputLength, 6);

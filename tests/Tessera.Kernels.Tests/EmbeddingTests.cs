@@ -2,6 +2,9 @@ using Tessera.Kernels.Embedding;
 
 namespace Tessera.Kernels.Tests;
 
+// One collection, so these classes never start parallel regions from two threads at once: ParallelRuntime at
+// 0c66a79 can hang when that happens (a worker signalled twice runs only the newer job).
+[Collection("Tessera.Kernels.Conv")]
 public class EmbeddingTests
 {
     private static long[] Indices(int count, int vocab, int seed)

@@ -14,6 +14,8 @@ internal static class BenchCommand
         var bench = new Command("bench", "Measure kernel and model throughput (JSON lines comparable with the PyTorch scripts in bench/).");
         bench.Subcommands.Add(BenchGemmCommand.Create());
         bench.Subcommands.Add(BenchElementwiseCommand.Create());
+        bench.Subcommands.Add(BenchMemoryCommand.Create());
+        bench.Subcommands.Add(BenchConvCommand.Create());
         return bench;
     }
 }

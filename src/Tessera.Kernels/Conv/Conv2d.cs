@@ -6,13 +6,18 @@ using Tessera.Kernels.Threading;
 namespace Tessera.Kernels.Conv;
 
 /// <summary>
-/// 2-D convolution (cross-correlation, as PyTorch's conv2d) over contiguous NCHW spans, by im2col + GEMM.
+/// 2-D convolution (cross-correlation, as PyTorch's conv2d) over contiguous NCHW spans.
 /// Shapes: input (N, Cin, H, W), weight (Cout, Cin/Groups, KH, KW), bias (Cout), output (N, Cout, OutH, OutW).
 /// </summary>
 /// <remarks>
-/// Work is spread over the batch (each thread with its own pooled column buffer) when there are at least as many
+/// <para>The general path is im2col + GEMM (col2im for the input gradient); 1x1 stride-1 unpadded kernels use the
+/// input as the column matrix. For float on AVX2/FMA hardware, small per-image products use register-blocked direct
+/// GEMMs, stride-1 forwards read the image through tap offsets instead of building columns, and the weight gradient
+/// with 12 or more output channels per group is vectorised over channels (see <see cref="Conv2dDirect"/>).</para>
+/// <para>Work is spread over the batch (each thread with its own pooled buffers) when there are at least as many
 /// images as threads or the images are small; otherwise images run one after another and the GEMM parallelises.
-/// Results are deterministic for a given <see cref="ParallelRuntime.ThreadCount"/>.
+/// Weight gradients are summed per batch chunk and the chunks added in order, so results are deterministic for a
+/// given <see cref="ParallelRuntime.ThreadCount"/>; the bias gradient does not depend on it at all.</para>
 /// </remarks>
 public static class Conv2d
 {
@@ -87,6 +92,11 @@ public static class Conv2d
         int first, int end)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && Conv2dDirect.UseWideForward(g))
+        {
+            Conv2dDirect.ForwardWide(g, (float*)px, (float*)pw, hasBias ? (float*)pb : null, (float*)py, first, end);
+            return;
+        }
         var input = new ReadOnlySpan<T>((T*)px, g.InputLength);
         var weight = new ReadOnlySpan<T>((T*)pw, g.WeightLength);
         var bias = hasBias ? new ReadOnlySpan<T>((T*)pb, g.Cout) : default;
@@ -112,13 +122,8 @@ public static class Conv2d
                         Im2Col.Pack(g, cinG, xg, col);
                         bmat = col;
                     }
-                    T beta = T.Zero;
-                    if (hasBias)
-                    {
-                        for (int co = 0; co < coutG; co++) yg.Slice(co * p, p).Fill(bias[grp * coutG + co]);
-                        beta = T.One;
-                    }
-                    ConvGemm.Compute(false, false, coutG, p, k, wg, k, bmat, p, beta, yg, p);
+                    ReadOnlySpan<T> bg = hasBias ? bias.Slice(grp * coutG, coutG) : default;
+                    ConvGemm.Compute(false, false, coutG, p, k, wg, k, bmat, p, T.Zero, yg, p, bg);
                 }
             }
         }
@@ -195,6 +200,12 @@ public static class Conv2d
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         bool wantX = pdx != 0, wantW = pdw != 0;
+        if (wantW && typeof(T) == typeof(float) && Conv2dDirect.UseGatherWeightGrad(g))
+        {
+            Conv2dDirect.WeightGradGather(g, (float*)px, (float*)pdy, (float*)pdw, first, end);
+            wantW = false;
+            if (!wantX) return;
+        }
         var input = wantW ? new ReadOnlySpan<T>((T*)px, g.InputLength) : default;
         var weight = wantX ? new ReadOnlySpan<T>((T*)pw, g.WeightLength) : default;
         var gradOutput = new ReadOnlySpan<T>((T*)pdy, g.OutputLength);
@@ -265,7 +276,8 @@ public static class Conv2d
         {
             nint dy = (nint)pdy, db = (nint)pdb;
             int len = g.OutputLength;
-            ParallelRuntime.For(0, cout, Math.Max(1, 32768 / Math.Max(1, p * batch)), (s, e) =>
+            // Threads only pay off from a few hundred thousand elements per chunk.
+            ParallelRuntime.For(0, cout, Math.Max(1, 262144 / Math.Max(1, p * batch)), (s, e) =>
             {
                 var src = new ReadOnlySpan<T>((T*)dy, len);
                 var dst = new Span<T>((T*)db, cout);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Tessera.Kernels.Threading;
 
 namespace Tessera.Kernels.Pool;
@@ -59,6 +60,14 @@ public static class AvgPool2d
         return (hs, he, ws, we, divisor);
     }
 
+    /// <summary>Input rows [hs, he) of output row <paramref name="oh"/>, clipped to the input.</summary>
+    private static (int Hs, int He) Rows(in Pool2dGeometry g, int oh)
+    {
+        int hs = oh * g.StrideH - g.PadH;
+        int he = Math.Min(Math.Min(hs + g.KH, g.H + g.PadH), g.H);
+        return (Math.Max(hs, 0), he);
+    }
+
     private static unsafe void ForwardCore<T>(Pool2dGeometry g, ReadOnlySpan<T> input, Span<T> output,
         bool countIncludePad, int? divisorOverride)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -73,27 +82,38 @@ public static class AvgPool2d
             ParallelRuntime.For(0, (long)g.N * g.C, PoolChecks.PlaneGrain(work), (s, e) =>
             {
                 int inPlane = g.H * g.W, outPlane = g.OutH * g.OutW;
-                for (long plane = s; plane < e; plane++)
+                // Separable: sum the window's rows into one row vector (vectorised), then each output adds its
+                // columns of that row. Scratch is one input row.
+                T[] rowArr = System.Buffers.ArrayPool<T>.Shared.Rent(g.W);
+                try
                 {
-                    var xp = new ReadOnlySpan<T>((T*)x + plane * inPlane, inPlane);
-                    var yp = new Span<T>((T*)y + plane * outPlane, outPlane);
-                    for (int oh = 0; oh < g.OutH; oh++)
-                    for (int ow = 0; ow < g.OutW; ow++)
+                    Span<T> rowSum = rowArr.AsSpan(0, g.W);
+                    for (long plane = s; plane < e; plane++)
                     {
-                        var (hs, he, ws, we, divisor) = Window(g, oh, ow, countIncludePad, divisorOverride);
-                        T sum = T.Zero;
-                        if (hs >= he || ws >= we)
+                        var xp = new ReadOnlySpan<T>((T*)x + plane * inPlane, inPlane);
+                        var yp = new Span<T>((T*)y + plane * outPlane, outPlane);
+                        for (int oh = 0; oh < g.OutH; oh++)
                         {
-                            yp[oh * g.OutW + ow] = sum;
-                            continue;
+                            var (hs, he) = Rows(g, oh);
+                            rowSum.Clear();
+                            for (int ih = hs; ih < he; ih++) TensorPrimitives.Add(rowSum, xp.Slice(ih * g.W, g.W), rowSum);
+                            for (int ow = 0; ow < g.OutW; ow++)
+                            {
+                                var (hs2, he2, ws, we, divisor) = Window(g, oh, ow, countIncludePad, divisorOverride);
+                                T sum = T.Zero;
+                                if (hs2 < he2 && ws < we)
+                                {
+                                    for (int iw = ws; iw < we; iw++) sum += rowSum[iw];
+                                    sum /= T.CreateTruncating(divisor);
+                                }
+                                yp[oh * g.OutW + ow] = sum;
+                            }
                         }
-                        for (int ih = hs; ih < he; ih++)
-                        {
-                            ReadOnlySpan<T> row = xp.Slice(ih * g.W);
-                            for (int iw = ws; iw < we; iw++) sum += row[iw];
-                        }
-                        yp[oh * g.OutW + ow] = sum / T.CreateTruncating(divisor);
                     }
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<T>.Shared.Return(rowArr);
                 }
             });
         }
@@ -113,23 +133,39 @@ public static class AvgPool2d
             ParallelRuntime.For(0, (long)g.N * g.C, PoolChecks.PlaneGrain(work), (s, e) =>
             {
                 int inPlane = g.H * g.W, outPlane = g.OutH * g.OutW;
-                for (long plane = s; plane < e; plane++)
+                // Separable adjoint of the forward: each output row's shares are spread over one row vector,
+                // which is then added (vectorised) to every input row of the window.
+                T[] rowArr = System.Buffers.ArrayPool<T>.Shared.Rent(g.W);
+                try
                 {
-                    var go = new ReadOnlySpan<T>((T*)dy + plane * outPlane, outPlane);
-                    var gi = new Span<T>((T*)dx + plane * inPlane, inPlane);
-                    gi.Clear();
-                    for (int oh = 0; oh < g.OutH; oh++)
-                    for (int ow = 0; ow < g.OutW; ow++)
+                    Span<T> share = rowArr.AsSpan(0, g.W);
+                    for (long plane = s; plane < e; plane++)
                     {
-                        var (hs, he, ws, we, divisor) = Window(g, oh, ow, countIncludePad, divisorOverride);
-                        if (hs >= he || ws >= we) continue;
-                        T share = go[oh * g.OutW + ow] / T.CreateTruncating(divisor);
-                        for (int ih = hs; ih < he; ih++)
+                        var go = new ReadOnlySpan<T>((T*)dy + plane * outPlane, outPlane);
+                        var gi = new Span<T>((T*)dx + plane * inPlane, inPlane);
+                        gi.Clear();
+                        for (int oh = 0; oh < g.OutH; oh++)
                         {
-                            Span<T> row = gi.Slice(ih * g.W);
-                            for (int iw = ws; iw < we; iw++) row[iw] += share;
+                            var (hs, he) = Rows(g, oh);
+                            if (hs >= he) continue;
+                            share.Clear();
+                            for (int ow = 0; ow < g.OutW; ow++)
+                            {
+                                var (_, _, ws, we, divisor) = Window(g, oh, ow, countIncludePad, divisorOverride);
+                                T v = go[oh * g.OutW + ow] / T.CreateTruncating(divisor);
+                                for (int iw = ws; iw < we; iw++) share[iw] += v;
+                            }
+                            for (int ih = hs; ih < he; ih++)
+                            {
+                                Span<T> row = gi.Slice(ih * g.W, g.W);
+                                TensorPrimitives.Add(row, share, row);
+                            }
                         }
                     }
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<T>.Shared.Return(rowArr);
                 }
             });
         }

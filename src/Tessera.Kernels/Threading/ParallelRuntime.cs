@@ -163,6 +163,8 @@ public static class ParallelRuntime
 
     private sealed class Worker
     {
+        private const int SpinIterations = 2000;
+
         private readonly SemaphoreSlim _signal = new(0);
         private Job? _job;
 
@@ -183,8 +185,11 @@ public static class ParallelRuntime
             _insideParallelRegion = true;
             while (true)
             {
-                // Spin briefly before blocking: kernels arrive back to back in training loops.
-                if (!_signal.Wait(0)) _signal.Wait();
+                // Spin for a while before blocking: kernels arrive back to back in training loops,
+                // and waking a blocked thread costs more than a short kernel.
+                var spin = new SpinWait();
+                for (int i = 0; i < SpinIterations && _signal.CurrentCount == 0; i++) spin.SpinOnce(sleep1Threshold: -1);
+                _signal.Wait();
                 Job job = Volatile.Read(ref _job)!;
                 job.RunChunks();
                 job.WorkerDone();

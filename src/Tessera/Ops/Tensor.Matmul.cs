@@ -64,7 +64,18 @@ public sealed partial class Tensor
         int bs = a._shape[0], m = a._shape[1], k = a._shape[2], n = b._shape[2];
         var y = Empty(a.DType, bs, m, n);
         Tensor ad0 = a.Detach(), bd0 = b.Detach();
-        for (int i = 0; i < bs; i++) Gemm(MatrixOperand.Of(ad0.Select(0, i)), MatrixOperand.Of(bd0.Select(0, i)), y.Select(0, i), m, n, k, 0);
+        var a0 = bs > 0 ? MatrixOperand.Of(ad0.Select(0, 0)) : default;
+        var b0 = bs > 0 ? MatrixOperand.Of(bd0.Select(0, 0)) : default;
+        if (bs > 0 && a.DType == DType.Float32 && a0.Tensor.SharesStorageWith(ad0) && b0.Tensor.SharesStorageWith(bd0) && m > 0 && n > 0)
+        {
+            // Every matrix of the batch has the same layout: one batched call (threads over the batch when products are small).
+            Sgemm.ComputeBatched(a0.Transposed, b0.Transposed, bs, m, n, k, 1f,
+                a0.Floats, a0.Ld, ad0.Strides[0], b0.Floats, b0.Ld, bd0.Strides[0], 0f, y.Span<float>(), n, (long)m * n);
+        }
+        else
+        {
+            for (int i = 0; i < bs; i++) Gemm(MatrixOperand.Of(ad0.Select(0, i)), MatrixOperand.Of(bd0.Select(0, i)), y.Select(0, i), m, n, k, 0);
+        }
         if (NeedsGrad(a, b))
         {
             Tensor ad = a.Detach(), bd = b.Detach();
@@ -129,7 +140,7 @@ public sealed partial class Tensor
         else
         {
             var c = y.Storage.AsSpan<double>()[y.Offset..];
-            GemmReference.Compute(a.Transposed, b.Transposed, m, n, k, 1.0, a.Doubles, a.Ld, b.Doubles, b.Ld, beta, c, ldc);
+            Dgemm.Compute(a.Transposed, b.Transposed, m, n, k, 1.0, a.Doubles, a.Ld, b.Doubles, b.Ld, beta, c, ldc);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Tessera.Kernels.Reduce;
 using Tessera.Ops;
 
 namespace Tessera;
@@ -11,11 +12,13 @@ public sealed partial class Tensor
     {
         if (!DType.IsFloatingPoint())
         {
-            var plan0 = new ReducePlan(To(DType.Int64), dims, keepDim);
+            var plan0 = new ReducePlan(To(DType.Int64), dims, keepDim, allowInner: false);
             return plan0.Map<long>(static row => { long s = 0; foreach (long v in row) s += v; return s; });
         }
         var plan = new ReducePlan(this, dims, keepDim);
-        Tensor y = DType == DType.Float32 ? plan.Map<float>(RowReduce.Sum) : plan.Map<double>(RowReduce.Sum);
+        var y = plan.NewOutput(DType);
+        if (DType == DType.Float32) AxisReductions.Sum(plan.Rows.Span<float>(), plan.Outer, plan.Reduce, plan.Inner, y.Span<float>());
+        else AxisReductions.Sum(plan.Rows.Span<double>(), plan.Outer, plan.Reduce, plan.Inner, y.Span<double>());
         if (NeedsGrad(this))
         {
             int[] kept = plan.KeptShape, shape = _shape;
@@ -50,7 +53,9 @@ public sealed partial class Tensor
     {
         var x = FloatSelf();
         var plan = new ReducePlan(x, dims, keepDim);
-        Tensor y = x.DType == DType.Float32 ? plan.Map<float>(r => RowReduce.Var(r, correction)) : plan.Map<double>(r => RowReduce.Var(r, correction));
+        var y = plan.NewOutput(x.DType);
+        if (x.DType == DType.Float32) AxisReductions.Var(plan.Rows.Span<float>(), plan.Outer, plan.Reduce, plan.Inner, y.Span<float>(), correction);
+        else AxisReductions.Var(plan.Rows.Span<double>(), plan.Outer, plan.Reduce, plan.Inner, y.Span<double>(), correction);
         if (NeedsGrad(x))
         {
             int n = plan.Reduce;
@@ -107,21 +112,18 @@ public sealed partial class Tensor
             throw new InvalidOperationException($"Cannot take {(isMax ? "max" : "min")} over dimension {d} of size 0.");
         var plan = new ReducePlan(x, [d], keepDim);
         Tensor idx = Empty(DType.Int64, plan.OutShape);
-        var rows = plan.Rows;
-        int r = plan.Reduce;
-        var il = idx.Span<long>();
+        var values = plan.NewOutput(x.DType);
         if (x.DType == DType.Float32)
         {
-            var s = rows.Span<float>();
-            for (int o = 0; o < plan.Outer; o++) il[o] = isMax ? RowReduce.ArgMax(s.Slice(o * r, r)) : RowReduce.ArgMin(s.Slice(o * r, r));
+            if (isMax) AxisReductions.MaxWithIndex(plan.Rows.Span<float>(), plan.Outer, plan.Reduce, plan.Inner, values.Span<float>(), idx.Span<long>());
+            else AxisReductions.MinWithIndex(plan.Rows.Span<float>(), plan.Outer, plan.Reduce, plan.Inner, values.Span<float>(), idx.Span<long>());
         }
         else
         {
-            var s = rows.Span<double>();
-            for (int o = 0; o < plan.Outer; o++) il[o] = isMax ? RowReduce.ArgMax(s.Slice(o * r, r)) : RowReduce.ArgMin(s.Slice(o * r, r));
+            if (isMax) AxisReductions.MaxWithIndex(plan.Rows.Span<double>(), plan.Outer, plan.Reduce, plan.Inner, values.Span<double>(), idx.Span<long>());
+            else AxisReductions.MinWithIndex(plan.Rows.Span<double>(), plan.Outer, plan.Reduce, plan.Inner, values.Span<double>(), idx.Span<long>());
         }
         int[] keptShape = plan.KeptShape;
-        var values = x.Detach().Gather(d, idx.Reshape(keptShape)).Reshape(plan.OutShape);
         if (self.DType != x.DType) values = values.To(self.DType);
         if (NeedsGrad(x))
         {
@@ -138,7 +140,9 @@ public sealed partial class Tensor
     {
         var x = FloatSelf();
         var plan = new ReducePlan(x, dims, keepDim);
-        Tensor y = x.DType == DType.Float32 ? plan.Map<float>(RowReduce.LogSumExp) : plan.Map<double>(RowReduce.LogSumExp);
+        var y = plan.NewOutput(x.DType);
+        if (x.DType == DType.Float32) AxisReductions.LogSumExp(plan.Rows.Span<float>(), plan.Outer, plan.Reduce, plan.Inner, y.Span<float>());
+        else AxisReductions.LogSumExp(plan.Rows.Span<double>(), plan.Outer, plan.Reduce, plan.Inner, y.Span<double>());
         if (NeedsGrad(x))
         {
             int[] kept = plan.KeptShape;

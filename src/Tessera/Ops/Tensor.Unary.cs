@@ -1,3 +1,4 @@
+using Tessera.Kernels.Elementwise;
 using Tessera.Ops;
 
 namespace Tessera;
@@ -53,7 +54,7 @@ public sealed partial class Tensor
     public Tensor Relu()
     {
         var y = ElementwiseDriver.Unary<ReluFn>(this);
-        if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("ReluBackward", [this], g => [g.MaskedFill(yd.Le(Scalar(0, yd.DType)), 0)]); }
+        if (NeedsGrad(this)) { var xd = Detach(); y.SetGradFn("ReluBackward", [this], g => [GradKernel.Apply(g, xd, Gradients.ReluBackward, Gradients.ReluBackward)]); }
         return y;
     }
 
@@ -76,34 +77,18 @@ public sealed partial class Tensor
         if (NeedsGrad(this))
         {
             var x = Detach();
-            y.SetGradFn("GeluBackward", [this], g => [g.Mul(GeluDerivative(x, approximateTanh))]);
+            y.SetGradFn("GeluBackward", [this], g => [approximateTanh
+                ? GradKernel.Apply(g, x, Gradients.GeluTanhBackward, Gradients.GeluTanhBackward)
+                : GradKernel.Apply(g, x, Gradients.GeluBackward, Gradients.GeluBackward)]);
         }
         return y;
-    }
-
-    private static Tensor GeluDerivative(Tensor x, bool approximateTanh)
-    {
-        if (!approximateTanh)
-        {
-            // Φ(x) + x·φ(x)
-            var cdf = ElementwiseDriver.Unary<GeluErfFn>(x).Div(x).MaskedFill(x.Eq(Scalar(0, x.DType)), 0.5);
-            var pdf = x.Mul(x).Mul(-0.5).Exp().Mul(0.39894228040143267794);
-            return cdf.Add(x.Mul(pdf));
-        }
-        const double k = 0.79788456080286535588, c = 0.044715;
-        var x2 = x.Mul(x);
-        var inner = x.Add(x2.Mul(x).Mul(c)).Mul(k);
-        var t = inner.Tanh();
-        var dInner = x2.Mul(3 * c).Add(1).Mul(k);
-        // 0.5(1+t) + 0.5x(1−t²)·inner'
-        return t.Add(1).Mul(0.5).Add(x.Mul(0.5).Mul(Scalar(1, x.DType).Sub(t.Mul(t))).Mul(dInner));
     }
 
     /// <summary>Elementwise 1/(1+e⁻ˣ).</summary>
     public Tensor Sigmoid()
     {
         var y = ElementwiseDriver.Unary<SigmoidFn>(this);
-        if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("SigmoidBackward", [this], g => [g.Mul(yd.Mul(Scalar(1, yd.DType).Sub(yd)))]); }
+        if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("SigmoidBackward", [this], g => [GradKernel.Apply(g, yd, Gradients.SigmoidBackward, Gradients.SigmoidBackward)]); }
         return y;
     }
 
@@ -111,7 +96,7 @@ public sealed partial class Tensor
     public Tensor Tanh()
     {
         var y = ElementwiseDriver.Unary<TanhFn>(this);
-        if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("TanhBackward", [this], g => [g.Mul(Scalar(1, yd.DType).Sub(yd.Mul(yd)))]); }
+        if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("TanhBackward", [this], g => [GradKernel.Apply(g, yd, Gradients.TanhBackward, Gradients.TanhBackward)]); }
         return y;
     }
 
@@ -122,11 +107,7 @@ public sealed partial class Tensor
         if (NeedsGrad(this))
         {
             var x = Detach();
-            y.SetGradFn("SiluBackward", [this], g =>
-            {
-                var s = x.Sigmoid();
-                return [g.Mul(s.Mul(x.Mul(Scalar(1, s.DType).Sub(s)).Add(1)))];
-            });
+            y.SetGradFn("SiluBackward", [this], g => [GradKernel.Apply(g, x, Gradients.SiluBackward, Gradients.SiluBackward)]);
         }
         return y;
     }
