@@ -195,11 +195,21 @@ public static unsafe class BatchNormKernels
             {
                 var p = new Plan<T>((nint)px, 0, (nint)py, (nint)pa, (nint)(pa + c), 0, 0, n, c, hw, simd);
                 if (!ElementwiseDriver.ShouldSplit(x.Length) || segments < 2) TransformSegments(p, 0, segments);
-                else ParallelRuntime.For(0, segments, SegmentGrain(hw, c), (s0, s1) => TransformSegments(p, (int)s0, (int)s1));
+                else TransformParallel(p, segments);
             }
         }
         finally { ArrayPool<T>.Shared.Return(tmp); }
     }
+
+    // The parallel launches live in their own methods so the closure is only allocated when used.
+    private static void TransformParallel<T>(Plan<T> p, int segments) where T : unmanaged, IFloatingPointIeee754<T> =>
+        ParallelRuntime.For(0, segments, SegmentGrain(p.Hw, p.C), (s0, s1) => TransformSegments(p, (int)s0, (int)s1));
+
+    private static void GradInputParallel<T>(Plan<T> p, int segments) where T : unmanaged, IFloatingPointIeee754<T> =>
+        ParallelRuntime.For(0, segments, SegmentGrain(p.Hw, p.C), (s0, s1) => GradInputSegments(p, (int)s0, (int)s1));
+
+    private static void ChannelDotParallel<T>(Plan<T> p) where T : unmanaged, IFloatingPointIeee754<T> =>
+        ParallelRuntime.For(0, p.C, Math.Max(1, ElementwiseDriver.Grain / Math.Max(1L, (long)p.N * p.Hw)), (c0, c1) => ChannelDotRange(p, (int)c0, (int)c1));
 
     private readonly record struct Plan<T>(nint X, nint G, nint Y, nint A, nint B, nint C2, nint D, int N, int C, int Hw, bool Simd) where T : unmanaged;
 
@@ -235,7 +245,7 @@ public static unsafe class BatchNormKernels
         {
             var p = new Plan<T>((nint)px, (nint)pg, (nint)pd, (nint)pm, (nint)pp, (nint)pgm, (nint)ps, n, c, hw, simd);
             if (!ElementwiseDriver.ShouldSplit(x.Length) || segments < 2) GradInputSegments(p, 0, segments);
-            else ParallelRuntime.For(0, segments, SegmentGrain(hw, c), (s0, s1) => GradInputSegments(p, (int)s0, (int)s1));
+            else GradInputParallel(p, segments);
         }
     }
 
@@ -347,7 +357,7 @@ public static unsafe class BatchNormKernels
         {
             var p = new Plan<T>((nint)px, (nint)pg, (nint)pd, (nint)pm, 0, 0, 0, n, c, hw, simd2);
             if (!ElementwiseDriver.ShouldSplit(x.Length) || c < 2) ChannelDotRange(p, 0, c);
-            else ParallelRuntime.For(0, c, Math.Max(1, ElementwiseDriver.Grain / Math.Max(1L, (long)n * hw)), (c0, c1) => ChannelDotRange(p, (int)c0, (int)c1));
+            else ChannelDotParallel(p);
         }
     }
 

@@ -13,7 +13,8 @@ namespace Tessera.Kernels.Operators;
 /// <remarks>
 /// The ragged end is handled by one extra full vector that ends exactly at the last element. Its
 /// inputs are loaded and its result computed before the main loop runs, so a destination that is
-/// the same memory as an input (in-place) still sees only original inputs. Destinations may alias
+/// the same memory as an input (in-place) still sees only original inputs. Long spans also peel a
+/// head vector the same way so the main loop's stores are 64-byte aligned. Destinations may alias
 /// an input exactly; a partial overlap is not supported.
 /// </remarks>
 internal static unsafe class ElementwiseDriver
@@ -25,6 +26,21 @@ internal static unsafe class ElementwiseDriver
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool ShouldSplit(long work, long grain = Grain) =>
         work >= 2 * grain && ParallelRuntime.ThreadCount > 1 && !ParallelRuntime.InParallelRegion;
+
+    /// <summary>
+    /// Elements to skip so that stores to <paramref name="d"/> are 64-byte aligned (a store split
+    /// over two cache lines costs twice), or 0 when the span is short or already aligned. The
+    /// skipped head is covered by one unaligned vector computed before and stored after the main
+    /// loop, like the tail, so in-place operation stays correct.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nint AlignmentPeel<T>(ref T d, nint n) where T : unmanaged
+    {
+        if (n < 8 * Vector512<T>.Count) return 0;
+        nint misaligned = (nint)((nuint)Unsafe.AsPointer(ref d) & 63);
+        if (misaligned == 0 || misaligned % sizeof(T) != 0) return 0;
+        return (64 - misaligned) / sizeof(T);
+    }
 
     internal static void CheckLength(int expected, int actual, string name)
     {
@@ -73,6 +89,13 @@ internal static unsafe class ElementwiseDriver
             {
                 nint c = Vector512<T>.Count, last = n - c;
                 Vector512<T> tail = op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)last));
+                Vector512<T> head = default;
+                nint peel = AlignmentPeel<T>(ref d, n);
+                if (peel != 0)
+                {
+                    head = op.Invoke(Vector512.LoadUnsafe(ref x));
+                    i = peel;
+                }
                 for (; i <= last - 3 * c; i += 4 * c)
                 {
                     op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
@@ -83,6 +106,7 @@ internal static unsafe class ElementwiseDriver
                 for (; i < last; i += c)
                     op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
                 tail.StoreUnsafe(ref d, (nuint)last);
+                if (peel != 0) head.StoreUnsafe(ref d);
                 return;
             }
             if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= Vector256<T>.Count)
@@ -148,6 +172,13 @@ internal static unsafe class ElementwiseDriver
             {
                 nint c = Vector512<T>.Count, last = n - c;
                 Vector512<T> tail = op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)last), Vector512.LoadUnsafe(ref y, (nuint)last));
+                Vector512<T> head = default;
+                nint peel = AlignmentPeel<T>(ref d, n);
+                if (peel != 0)
+                {
+                    head = op.Invoke(Vector512.LoadUnsafe(ref x), Vector512.LoadUnsafe(ref y));
+                    i = peel;
+                }
                 for (; i <= last - 3 * c; i += 4 * c)
                 {
                     op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
@@ -158,6 +189,7 @@ internal static unsafe class ElementwiseDriver
                 for (; i < last; i += c)
                     op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
                 tail.StoreUnsafe(ref d, (nuint)last);
+                if (peel != 0) head.StoreUnsafe(ref d);
                 return;
             }
             if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= Vector256<T>.Count)
@@ -226,6 +258,13 @@ internal static unsafe class ElementwiseDriver
                 nint c = Vector512<T>.Count, last = n - c;
                 Vector512<T> tail = op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)last), Vector512.LoadUnsafe(ref y, (nuint)last),
                     Vector512.LoadUnsafe(ref z, (nuint)last));
+                Vector512<T> head = default;
+                nint peel = AlignmentPeel<T>(ref d, n);
+                if (peel != 0)
+                {
+                    head = op.Invoke(Vector512.LoadUnsafe(ref x), Vector512.LoadUnsafe(ref y), Vector512.LoadUnsafe(ref z));
+                    i = peel;
+                }
                 for (; i <= last - c; i += 2 * c)
                 {
                     op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i),
@@ -237,6 +276,7 @@ internal static unsafe class ElementwiseDriver
                     op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i),
                         Vector512.LoadUnsafe(ref z, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
                 tail.StoreUnsafe(ref d, (nuint)last);
+                if (peel != 0) head.StoreUnsafe(ref d);
                 return;
             }
             if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= Vector256<T>.Count)

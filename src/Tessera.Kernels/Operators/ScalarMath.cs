@@ -9,8 +9,9 @@ namespace Tessera.Kernels.Operators;
 /// </summary>
 /// <remarks>
 /// erf(x) = x * P(x^2) for |x| &lt;= 1. For 1 &lt; |x| &lt; 6, erfc(|x|) = e^(-x^2) * Q_i(|x| - c_i) on ten
-/// intervals of width 0.5 centred at c_i. Coefficients were fitted for this project with mpmath
-/// (Chebyshev fits, highest power first).
+/// intervals of width 0.5 centred at c_i; beyond 6 a continued fraction replaces Q. Coefficients
+/// were fitted for this project with mpmath (Chebyshev fits, highest power first). e^(-x^2) is
+/// formed from an exact two-part x^2, so erfc and the normal CDF keep relative accuracy in the tail.
 /// </remarks>
 internal static class ScalarMath
 {

@@ -58,4 +58,22 @@ internal static class SoftmaxOperators
         public Vector256<T> Invoke(Vector256<T> logp) => Vector256.Create(_a) * VectorMath.Exp(logp) - Vector256.Create(_b);
         public Vector512<T> Invoke(Vector512<T> logp) => Vector512.Create(_a) * VectorMath.Exp(logp) - Vector512.Create(_b);
     }
+
+    /// <summary>(g, y, d) -> (g - d) * y with a per-element d (softmax backward along a non-last axis).</summary>
+    internal readonly struct SoftmaxGradVector<T> : ITernaryOperator<T> where T : unmanaged, INumberBase<T>
+    {
+        public static bool Vectorizable => true;
+        public T Invoke(T g, T y, T d) => (g - d) * y;
+        public Vector256<T> Invoke(Vector256<T> g, Vector256<T> y, Vector256<T> d) => (g - d) * y;
+        public Vector512<T> Invoke(Vector512<T> g, Vector512<T> y, Vector512<T> d) => (g - d) * y;
+    }
+
+    /// <summary>(g, y, s) -> g - e^y * s with a per-element s (log-softmax backward along a non-last axis).</summary>
+    internal readonly struct LogSoftmaxGradVector<T> : ITernaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static bool Vectorizable => typeof(T) == typeof(float) || typeof(T) == typeof(double);
+        public T Invoke(T g, T y, T s) => g - T.Exp(y) * s;
+        public Vector256<T> Invoke(Vector256<T> g, Vector256<T> y, Vector256<T> s) => g - VectorMath.Exp(y) * s;
+        public Vector512<T> Invoke(Vector512<T> g, Vector512<T> y, Vector512<T> s) => g - VectorMath.Exp(y) * s;
+    }
 }
