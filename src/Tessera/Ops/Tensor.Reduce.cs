@@ -83,8 +83,22 @@ public sealed partial class Tensor
     private Tensor ExtremeAll(bool isMax)
     {
         if (Numel == 0) throw new InvalidOperationException($"{(isMax ? "Max" : "Min")}() of an empty tensor is undefined (shape {ShapeUtil.Format(Shape)}).");
-        var (v, _) = Extreme(Reshape(-1), 0, false, isMax);
-        return v;
+        var x = DType.IsFloatingPoint() ? Detach().Contiguous() : To(DType.Float64).Contiguous();
+        Tensor y = x.DType == DType.Float32
+            ? Scalar(isMax ? Reductions.Max(x.Span<float>()) : Reductions.Min(x.Span<float>()), DType.Float32)
+            : Scalar(isMax ? Reductions.Max(x.Span<double>()) : Reductions.Min(x.Span<double>()), DType.Float64);
+        if (!DType.IsFloatingPoint()) return y.To(DType);
+        if (NeedsGrad(this))
+        {
+            var yd = y.Detach();
+            // As PyTorch: the gradient is shared evenly by every element equal to the extreme.
+            y.SetGradFn(isMax ? "MaxBackward1" : "MinBackward1", [this], g =>
+            {
+                var hits = x.Eq(yd).To(x.DType);
+                return [hits.Mul(g.Div(hits.Sum()))];
+            });
+        }
+        return y;
     }
 
     /// <summary>Maximum along <paramref name="dim"/>: values and their int64 indices (first occurrence on ties).</summary>

@@ -29,7 +29,7 @@ internal sealed class Storage
     {
         if (byteLength > Array.MaxLength - Alignment)
             throw new OutOfMemoryException($"Tensor of {byteLength} bytes exceeds the {Array.MaxLength - Alignment}-byte storage limit.");
-        return new Storage(StoragePool.Rent((int)byteLength + Alignment), byteLength);
+        return new Storage(StoragePool.Rent(byteLength), byteLength);
     }
 
     /// <summary>Zero-filled storage.</summary>

@@ -21,21 +21,24 @@ internal static class StoragePool
         return b;
     }
 
-    public static byte[] Rent(int bytes)
+    /// <summary>A pinned buffer with room for <paramref name="bytes"/> bytes plus <see cref="Storage.Alignment"/> bytes of alignment slack.</summary>
+    public static byte[] Rent(long bytes)
     {
-        if (bytes < MinBucketBytes) return GC.AllocateUninitializedArray<byte>(bytes, pinned: true);
+        if (bytes < MinBucketBytes) return GC.AllocateUninitializedArray<byte>((int)bytes + Storage.Alignment, pinned: true);
         int bucket = BucketOf(bytes);
         if (Buckets[bucket].TryTake(out byte[]? buffer)) return buffer;
-        long size = Math.Min(1L << bucket, Array.MaxLength);
-        return GC.AllocateUninitializedArray<byte>((int)Math.Max(size, bytes), pinned: true);
+        // Power-of-two data sizes (4 MB tensors are common) fill their bucket exactly: the slack is on top.
+        long size = Math.Min((1L << bucket) + Storage.Alignment, Array.MaxLength);
+        return GC.AllocateUninitializedArray<byte>((int)size, pinned: true);
     }
 
     public static void Return(byte[] buffer)
     {
-        if (buffer.Length < MinBucketBytes || !BitOperations.IsPow2(buffer.Length)) return;
-        var bag = Buckets[BitOperations.Log2((uint)buffer.Length)];
+        int data = buffer.Length - Storage.Alignment;
+        if (data < MinBucketBytes || !BitOperations.IsPow2(data)) return;
+        var bag = Buckets[BitOperations.Log2((uint)data)];
         if (bag.Count < MaxPerBucket) bag.Add(buffer);
     }
 
-    private static int BucketOf(int bytes) => (int)BitOperations.Log2(BitOperations.RoundUpToPowerOf2((uint)bytes));
+    private static int BucketOf(long bytes) => BitOperations.Log2(BitOperations.RoundUpToPowerOf2((ulong)bytes));
 }

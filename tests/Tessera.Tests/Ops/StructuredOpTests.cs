@@ -120,6 +120,14 @@ public class StructuredOpTests
     }
 
     [Fact]
+    public void FullMaxSharesGradientAmongTiesLikePyTorch()
+    {
+        var x = Tensor.FromArray([1.0, 3.0, 3.0, 2.0], requiresGrad: true);
+        x.Max().Backward();
+        TensorAssert.Close([0, 0.5, 0.5, 0], x.Grad!, 0, 0);
+    }
+
+    [Fact]
     public void MatmulMatchesTripleLoopForOddShapes()
     {
         foreach (var (m, k, n) in new[] { (1, 1, 1), (3, 17, 5), (33, 7, 65), (0, 3, 4), (4, 0, 3) })
