@@ -16,6 +16,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--suites", default="gemm,gemm-training,elementwise,conv", help="comma-separated subset")
     args = ap.parse_args()
     env = dict(os.environ, THREADS=str(args.threads))
     subprocess.run(["dotnet", "build", "-c", "Release", os.path.join(ROOT, "src/Tessera.Cli"), "-v", "q", "-nologo"], check=True, capture_output=True)
@@ -30,7 +31,7 @@ def main():
         ("conv", lambda r: (r["case"],), "us", False, cli + ["conv"] + t, [sys.executable, os.path.join(HERE, "torch_conv.py")]),
     ]
     for name, key, metric, higher, ours_cmd, torch_cmd in suites:
-        if torch_cmd is None:
+        if torch_cmd is None or name not in args.suites.split(","):
             continue
         best_ours, best_torch = {}, {}
         for _ in range(args.rounds):  # alternate so both see the same machine conditions

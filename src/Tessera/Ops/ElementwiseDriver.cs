@@ -38,7 +38,9 @@ internal static class ElementwiseDriver
         T* pa = Ptr<T>(a), pb = Ptr<T>(b), py = Ptr<T>(y);
         int inner = layout.InnerSize, sa = layout.InnerStride(0), sb = layout.InnerStride(1);
         int rows = layout.Rows;
-        if (rows == 1)
+        if (rows == 1 && (sa | sb) is 0 or 1)
+            BinaryRow<TOp, T>(pa, sa, pb, sb, py, inner);   // one dense span: the kernel splits it over threads itself
+        else if (rows == 1)
             ParallelRuntime.For(0, inner, Grain, (s, e) => BinaryRow<TOp, T>(pa + s * sa, sa, pb + s * sb, sb, py + s, (int)(e - s)));
         else
             ParallelRuntime.For(0, rows, Math.Max(1, Grain / inner), (r0, r1) =>
@@ -76,11 +78,9 @@ internal static class ElementwiseDriver
         return y;
     }
 
+    // The span kernels split long inputs over ParallelRuntime themselves.
     private static unsafe void Unary<TOp, T>(T* x, T* y, int n) where TOp : IUnaryFn where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (n <= Grain) { TOp.Span(new ReadOnlySpan<T>(x, n), new Span<T>(y, n)); return; }
-        ParallelRuntime.For(0, n, Grain, (s, e) => TOp.Span(new ReadOnlySpan<T>(x + s, (int)(e - s)), new Span<T>(y + s, (int)(e - s))));
-    }
+        => TOp.Span(new ReadOnlySpan<T>(x, n), new Span<T>(y, n));
 
     /// <summary>Bool tensor of TOp.Test(a, b) with broadcasting; operands are promoted to a common dtype.</summary>
     public static Tensor Compare<TOp>(Tensor a, Tensor b) where TOp : ICompareFn
