@@ -11,10 +11,9 @@ internal interface IBinaryFn
     static abstract void ScalarSpan<T>(T a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
 }
 
-/// <summary>A unary elementwise function over float/double spans, with its scalar reference.</summary>
+/// <summary>A unary elementwise function over float/double spans (the kernels carry the scalar references).</summary>
 internal interface IUnaryFn
 {
-    static abstract T Scalar<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
     static abstract void Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
 }
 
