@@ -2,7 +2,7 @@ using Tessera.Autograd;
 
 namespace Tessera;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     private bool _requiresGrad;
 

@@ -2,7 +2,7 @@ using Tessera.Ops;
 
 namespace Tessera;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Elementwise this + other, with broadcasting.</summary>
     public Tensor Add(Tensor other)

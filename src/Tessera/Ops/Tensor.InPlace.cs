@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 
 namespace Tessera;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     private void CheckInPlace(string op)
     {

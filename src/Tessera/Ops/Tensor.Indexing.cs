@@ -1,6 +1,6 @@
 namespace Tessera;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     private Tensor LongIndex(string op)
     {

@@ -3,7 +3,7 @@ using Tessera.Ops;
 
 namespace Tessera;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Matrix product with PyTorch's <c>matmul</c> rules: 1-D·1-D is a dot product, 1-D operands are

@@ -3,7 +3,7 @@ using Tessera.Ops;
 
 namespace Tessera;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     private Tensor FloatSelf() => DType.IsFloatingPoint() ? this : To(DType.Float32);
 

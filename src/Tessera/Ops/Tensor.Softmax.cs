@@ -2,7 +2,7 @@ using Tessera.Kernels.Softmax;
 
 namespace Tessera;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Softmax along <paramref name="dim"/>: exp(x − max) / Σ exp(x − max).</summary>
     public Tensor Softmax(int dim) => SoftmaxCore(dim, log: false);

@@ -3,7 +3,7 @@ using Tessera.Ops;
 
 namespace Tessera;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Elementwise eˣ.</summary>
     public Tensor Exp()

@@ -1,6 +1,6 @@
 namespace Tessera;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     private Tensor ViewOf(int[] shape, int[] strides, int offset) => new(Storage, DType, shape, strides, offset);
 

@@ -1,7 +1,7 @@
 
 namespace Tessera;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>A tensor of zeros. <c>Tensor.Zeros([2, 3])</c>.</summary>
     public static Tensor Zeros(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false)

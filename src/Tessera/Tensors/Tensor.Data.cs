@@ -1,6 +1,6 @@
 namespace Tessera;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>This tensor if already contiguous, otherwise a contiguous copy (differentiable).</summary>
     public Tensor Contiguous() => IsContiguous ? this : Clone();

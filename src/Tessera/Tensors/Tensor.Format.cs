@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Tessera;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     private const int SummaryThreshold = 1000;
     private const int EdgeItems = 3;

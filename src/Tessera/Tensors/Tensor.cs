@@ -8,7 +8,7 @@ namespace Tessera;
 /// Tensors that <see cref="RequiresGrad"/> record the ops applied to them so that
 /// <see cref="Backward(Tensor?, bool)"/> can compute gradients.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     private readonly int[] _shape;
     private readonly int[] _strides;
@@ -45,6 +45,15 @@ public sealed partial class Tensor
         Offset = offset;
         Numel = ShapeUtil.Numel(shape);
         IsContiguous = ShapeUtil.IsContiguous(shape, strides);
+    }
+
+    /// <summary>
+    /// A new tensor object viewing the same storage, shape and strides as <paramref name="data"/>, with no
+    /// history; for subclasses such as nn parameters.
+    /// </summary>
+    protected Tensor(Tensor data)
+        : this((data ?? throw new ArgumentNullException(nameof(data))).Storage, data.DType, data._shape, data._strides, data.Offset)
+    {
     }
 
     /// <summary>A new, uninitialised, contiguous tensor.</summary>
