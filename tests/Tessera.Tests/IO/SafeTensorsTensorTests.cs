@@ -1,0 +1,71 @@
+using Tessera.IO;
+using Tessera.Testing;
+
+namespace Tessera.Tests.IO;
+
+public class SafeTensorsTensorTests
+{
+    [Fact]
+    public void SaveLoadRoundTripsEveryTensorDType()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"tessera-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            var tensors = new Dictionary<string, Tensor>
+            {
+                ["f32"] = Tensor.Randn([2, 3], new Generator(1)),
+                ["f64"] = Tensor.Randn([4], new Generator(2), DType.Float64),
+                ["i64"] = Tensor.FromArray(new long[] { long.MinValue, 0, long.MaxValue }),
+                ["i32"] = Tensor.FromArray(new[] { -7, 9 }, [1, 2]),
+                ["mask"] = Tensor.FromArray([true, false, true]),
+                ["view"] = Tensor.Arange(0, 6, 1, DType.Float32).Reshape(2, 3).T,   // non-contiguous: saved in logical order
+                ["empty"] = Tensor.Zeros([0, 5]),
+                ["scalar"] = Tensor.Scalar(2.5),
+            };
+            SafeTensors.Save(tensors, path, new Dictionary<string, string> { ["format"] = "pt" });
+            var loaded = SafeTensors.Load(path, out var meta);
+            Assert.Equal("pt", meta["format"]);
+            foreach (var (name, t) in tensors)
+            {
+                var l = loaded[name];
+                Assert.Equal(t.DType, l.DType);
+                Assert.Equal(t.ShapeArray(), l.ShapeArray());
+                Assert.Equal(t.ToDoubleArray(), l.ToDoubleArray());
+            }
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void LoadWidensHalfPrecisionAndBytes()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"tessera-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            var w = new SafeTensorsWriter();
+            w.AddFloat16("h", [2], [(Half)1.5, (Half)(-2)]);
+            // bf16 of 1.0 is 0x3F80, of -0.5 is 0xBF00 (little-endian bytes)
+            w.Add("b", SafeTensorsDType.BF16, [2], [0x80, 0x3F, 0x00, 0xBF]);
+            w.AddUInt8("u", [3], [0, 128, 255]);
+            w.Save(path);
+            var t = SafeTensors.Load(path);
+            TensorAssert.Close([1.5, -2], t["h"], 0, 0);
+            TensorAssert.Close([1.0, -0.5], t["b"], 0, 0);
+            Assert.Equal(DType.Int32, t["u"].DType);
+            Assert.Equal([0, 128, 255], t["u"].ToArray<int>());
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void MalformedFileRaisesTypedException()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"tessera-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            File.WriteAllBytes(path, [8, 0, 0, 0, 0, 0, 0, 0, (byte)'{', (byte)'}']);
+            Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path));
+        }
+        finally { File.Delete(path); }
+    }
+}
