@@ -47,10 +47,13 @@ public sealed class Adagrad : Optimizer
         double clr = group.Lr / (1 + (state.Step - 1) * group.Get("lr_decay"));
         double wd = group.WeightDecay, eps = group.Get("eps");
         bool maximize = group.GetBool("maximize");
-        if (param.DType == DType.Float32)
-            Kernel(param.Span<float>(), grad.Span<float>(), sum.Span<float>(), clr, wd, eps, maximize);
-        else
-            Kernel(param.Span<double>(), grad.Span<double>(), sum.Span<double>(), clr, wd, eps, maximize);
+        SpanVec.Run(param.Numel, (s, n) =>
+        {
+            if (param.DType == DType.Float32)
+                Kernel(param.Span<float>().Slice(s, n), grad.Span<float>().Slice(s, n), sum.Span<float>().Slice(s, n), clr, wd, eps, maximize);
+            else
+                Kernel(param.Span<double>().Slice(s, n), grad.Span<double>().Slice(s, n), sum.Span<double>().Slice(s, n), clr, wd, eps, maximize);
+        });
     }
 
     private static void Kernel<T>(Span<T> p, ReadOnlySpan<T> g, Span<T> sum, double clr, double weightDecay, double epsilon, bool maximize)
@@ -58,7 +61,22 @@ public sealed class Adagrad : Optimizer
     {
         T negClr = T.CreateTruncating(-clr), wd = T.CreateTruncating(weightDecay), eps = T.CreateTruncating(epsilon);
         bool useWd = weightDecay != 0;
-        for (int i = 0; i < p.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            Vector<T> vNegClr = new(negClr), vWd = new(wd), vEps = new(eps);
+            for (; i <= p.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var gi = SpanVec.Load(g, i);
+                if (maximize) gi = -gi;
+                var pv = SpanVec.Load(p, i);
+                if (useWd) gi += vWd * pv;
+                var s = SpanVec.Load(sum, i) + gi * gi;
+                SpanVec.Store(s, sum, i);
+                SpanVec.Store(pv + vNegClr * gi / (Vector.SquareRoot(s) + vEps), p, i);
+            }
+        }
+        for (; i < p.Length; i++)
         {
             T gi = maximize ? -g[i] : g[i];
             if (useWd) gi += wd * p[i];

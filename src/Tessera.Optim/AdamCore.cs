@@ -21,10 +21,15 @@ internal static class AdamCore
         double step = state.Step;
         double bc1 = 1 - Math.Pow(beta1, step), bc2 = 1 - Math.Pow(beta2, step);
         var h = new Hyper(lr, group.WeightDecay, beta1, beta2, group.Get("eps"), lr / bc1, Math.Sqrt(bc2), group.GetBool("maximize"), decoupled);
-        if (param.DType == DType.Float32)
-            Kernel(param.Span<float>(), grad.Span<float>(), m.Span<float>(), v.Span<float>(), vmax is null ? default : vmax.Span<float>(), amsgrad, h);
-        else
-            Kernel(param.Span<double>(), grad.Span<double>(), m.Span<double>(), v.Span<double>(), vmax is null ? default : vmax.Span<double>(), amsgrad, h);
+        SpanVec.Run(param.Numel, (s, n) =>
+        {
+            if (param.DType == DType.Float32)
+                Kernel(param.Span<float>().Slice(s, n), grad.Span<float>().Slice(s, n), m.Span<float>().Slice(s, n), v.Span<float>().Slice(s, n),
+                    vmax is null ? default : vmax.Span<float>().Slice(s, n), amsgrad, h);
+            else
+                Kernel(param.Span<double>().Slice(s, n), grad.Span<double>().Slice(s, n), m.Span<double>().Slice(s, n), v.Span<double>().Slice(s, n),
+                    vmax is null ? default : vmax.Span<double>().Slice(s, n), amsgrad, h);
+        });
     }
 
     private readonly record struct Hyper(double Lr, double WeightDecay, double Beta1, double Beta2, double Eps, double StepSize, double Bc2Sqrt, bool Maximize, bool Decoupled);
@@ -37,7 +42,32 @@ internal static class AdamCore
         T wd = T.CreateTruncating(h.WeightDecay), decay = T.CreateTruncating(1 - h.Lr * h.WeightDecay);
         T eps = T.CreateTruncating(h.Eps), negStep = T.CreateTruncating(-h.StepSize), bc2Sqrt = T.CreateTruncating(h.Bc2Sqrt);
         bool l2 = !h.Decoupled && h.WeightDecay != 0;
-        for (int i = 0; i < p.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            Vector<T> vb1 = new(b1), vb2 = new(b2), vc1 = new(c1), vc2 = new(c2), vWd = new(wd), vDecay = new(decay);
+            Vector<T> vEps = new(eps), vNegStep = new(negStep), vBc2Sqrt = new(bc2Sqrt);
+            for (; i <= p.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var gi = SpanVec.Load(g, i);
+                if (h.Maximize) gi = -gi;
+                var pi = SpanVec.Load(p, i);
+                if (l2) gi += vWd * pi;
+                if (h.Decoupled) pi *= vDecay;
+                var mi = SpanVec.Load(m, i) * vb1 + vc1 * gi;
+                var vi = SpanVec.Load(v, i) * vb2 + vc2 * gi * gi;
+                SpanVec.Store(mi, m, i);
+                SpanVec.Store(vi, v, i);
+                if (amsgrad)
+                {
+                    vi = Vector.Max(SpanVec.Load(vmax, i), vi);
+                    SpanVec.Store(vi, vmax, i);
+                }
+                var denom = Vector.SquareRoot(vi) / vBc2Sqrt + vEps;
+                SpanVec.Store(pi + vNegStep * mi / denom, p, i);
+            }
+        }
+        for (; i < p.Length; i++)
         {
             T gi = h.Maximize ? -g[i] : g[i];
             T pi = p[i];

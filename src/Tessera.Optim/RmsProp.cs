@@ -51,10 +51,15 @@ public sealed class RmsProp : Optimizer
         var buf = momentum > 0 ? Buffer(state, "momentum_buffer", param) : null;
         state.Step++;
         var h = new Hyper(group.Lr, group.Get("alpha"), group.Get("eps"), group.WeightDecay, momentum, group.GetBool("maximize"));
-        if (param.DType == DType.Float32)
-            Kernel(param.Span<float>(), grad.Span<float>(), sq.Span<float>(), ga is null ? default : ga.Span<float>(), buf is null ? default : buf.Span<float>(), centered, h);
-        else
-            Kernel(param.Span<double>(), grad.Span<double>(), sq.Span<double>(), ga is null ? default : ga.Span<double>(), buf is null ? default : buf.Span<double>(), centered, h);
+        SpanVec.Run(param.Numel, (s, n) =>
+        {
+            if (param.DType == DType.Float32)
+                Kernel(param.Span<float>().Slice(s, n), grad.Span<float>().Slice(s, n), sq.Span<float>().Slice(s, n),
+                    ga is null ? default : ga.Span<float>().Slice(s, n), buf is null ? default : buf.Span<float>().Slice(s, n), centered, h);
+            else
+                Kernel(param.Span<double>().Slice(s, n), grad.Span<double>().Slice(s, n), sq.Span<double>().Slice(s, n),
+                    ga is null ? default : ga.Span<double>().Slice(s, n), buf is null ? default : buf.Span<double>().Slice(s, n), centered, h);
+        });
     }
 
     private readonly record struct Hyper(double Lr, double Alpha, double Eps, double WeightDecay, double Momentum, bool Maximize);
@@ -66,7 +71,37 @@ public sealed class RmsProp : Optimizer
         T wd = T.CreateTruncating(h.WeightDecay), eps = T.CreateTruncating(h.Eps);
         T mom = T.CreateTruncating(h.Momentum), negLr = T.CreateTruncating(-h.Lr);
         bool useWd = h.WeightDecay != 0, useMom = h.Momentum > 0;
-        for (int i = 0; i < p.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            Vector<T> vAlpha = new(alpha), vKeep = new(keep), vWd = new(wd), vEps = new(eps), vMom = new(mom), vNegLr = new(negLr);
+            for (; i <= p.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var gi = SpanVec.Load(g, i);
+                if (h.Maximize) gi = -gi;
+                var pv = SpanVec.Load(p, i);
+                if (useWd) gi += vWd * pv;
+                var s = SpanVec.Load(sq, i) * vAlpha + vKeep * gi * gi;
+                SpanVec.Store(s, sq, i);
+                Vector<T> avg;
+                if (centered)
+                {
+                    var a = SpanVec.Load(ga, i) * vAlpha + vKeep * gi;
+                    SpanVec.Store(a, ga, i);
+                    avg = Vector.SquareRoot(s - a * a);
+                }
+                else avg = Vector.SquareRoot(s);
+                avg += vEps;
+                if (useMom)
+                {
+                    var b = SpanVec.Load(buf, i) * vMom + gi / avg;
+                    SpanVec.Store(b, buf, i);
+                    SpanVec.Store(pv + vNegLr * b, p, i);
+                }
+                else SpanVec.Store(pv + vNegLr * gi / avg, p, i);
+            }
+        }
+        for (; i < p.Length; i++)
         {
             T gi = h.Maximize ? -g[i] : g[i];
             if (useWd) gi += wd * p[i];

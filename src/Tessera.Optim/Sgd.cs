@@ -53,10 +53,13 @@ public sealed class Sgd : Optimizer
         }
         state.Step++;
         var h = new Hyper(group.Lr, group.WeightDecay, momentum, group.Get("dampening"), group.GetBool("nesterov"), group.GetBool("maximize"), first);
-        if (param.DType == DType.Float32)
-            Kernel(param.Span<float>(), grad.Span<float>(), buf is null ? default : buf.Span<float>(), h);
-        else
-            Kernel(param.Span<double>(), grad.Span<double>(), buf is null ? default : buf.Span<double>(), h);
+        SpanVec.Run(param.Numel, (s, n) =>
+        {
+            if (param.DType == DType.Float32)
+                Kernel(param.Span<float>().Slice(s, n), grad.Span<float>().Slice(s, n), buf is null ? default : buf.Span<float>().Slice(s, n), h);
+            else
+                Kernel(param.Span<double>().Slice(s, n), grad.Span<double>().Slice(s, n), buf is null ? default : buf.Span<double>().Slice(s, n), h);
+        });
     }
 
     private readonly record struct Hyper(double Lr, double WeightDecay, double Momentum, double Dampening, bool Nesterov, bool Maximize, bool First);
@@ -66,7 +69,26 @@ public sealed class Sgd : Optimizer
         T negLr = T.CreateTruncating(-h.Lr), wd = T.CreateTruncating(h.WeightDecay);
         T mom = T.CreateTruncating(h.Momentum), keep = T.CreateTruncating(1 - h.Dampening);
         bool useWd = h.WeightDecay != 0, useMom = h.Momentum != 0;
-        for (int i = 0; i < p.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            Vector<T> vNegLr = new(negLr), vWd = new(wd), vMom = new(mom), vKeep = new(keep);
+            for (; i <= p.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var d = SpanVec.Load(g, i);
+                if (h.Maximize) d = -d;
+                var pv = SpanVec.Load(p, i);
+                if (useWd) d += vWd * pv;
+                if (useMom)
+                {
+                    var b = h.First ? d : SpanVec.Load(buf, i) * vMom + vKeep * d;
+                    SpanVec.Store(b, buf, i);
+                    d = h.Nesterov ? d + vMom * b : b;
+                }
+                SpanVec.Store(pv + vNegLr * d, p, i);
+            }
+        }
+        for (; i < p.Length; i++)
         {
             T d = h.Maximize ? -g[i] : g[i];
             if (useWd) d += wd * p[i];
