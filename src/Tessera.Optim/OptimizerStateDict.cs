@@ -70,6 +70,36 @@ public sealed class OptimizerStateDict
         return dict;
     }
 
+    /// <summary>Writes <see cref="ToTensors"/>'s tensors and metadata to a safetensors file (atomically).</summary>
+    public void Save(string path)
+    {
+        var (tensors, meta) = ToTensors();
+        var writer = new Tessera.IO.SafeTensorsWriter();
+        foreach (var (k, v) in meta) writer.Metadata[k] = v;
+        foreach (var (name, t) in tensors)
+        {
+            var shape = t.ShapeArray().Select(d => (long)d).ToArray();
+            if (t.DType == DType.Float32) writer.AddFloat32(name, shape, t.ToArray<float>());
+            else writer.AddFloat64(name, shape, t.ToArray<double>());
+        }
+        writer.Save(path);
+    }
+
+    /// <summary>Reads a file written by <see cref="Save"/>.</summary>
+    public static OptimizerStateDict Load(string path)
+    {
+        using var file = Tessera.IO.SafeTensorsFile.Read(path);
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var e in file.Entries)
+        {
+            var shape = e.Shape.Select(d => checked((int)d)).ToArray();
+            tensors[e.Name] = e.DType == Tessera.IO.SafeTensorsDType.F32
+                ? Tensor.FromArray(file.GetFloat32(e.Name), shape)
+                : Tensor.FromArray(file.GetFloat64(e.Name), shape);
+        }
+        return FromTensors(tensors, file.Metadata);
+    }
+
     private sealed class GroupJson
     {
         public Dictionary<string, double> Options { get; set; } = [];

@@ -58,6 +58,35 @@ public class StateDictTests
     }
 
     [Fact]
+    public void SaveAndLoadFileRoundTripsExactly()
+    {
+        var problem = new Problem();
+        var ps = problem.NewParams();
+        var p32 = Tensor.Randn([5], new Generator(3)).RequiresGrad_();
+        var opt = new RmsProp([new ParamGroup(ps), new ParamGroup([p32], lr: 0.001)], lr: 0.01, centered: true, momentum: 0.5);
+        problem.Train(opt, ps, 4);
+        var saved = opt.StateDict();
+        var path = Path.Combine(Path.GetTempPath(), $"tessera_optim_{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            saved.Save(path);
+            var loaded = OptimizerStateDict.Load(path);
+            Assert.Equal(saved.State.Keys, loaded.State.Keys);
+            Assert.Equal(0.001, loaded.Groups[1].Options["lr"]);
+            Assert.Equal(new[] { 4 }, loaded.Groups[1].ParamIndices);
+            foreach (var (i, s) in saved.State)
+            {
+                Assert.Equal(s.Step, loaded.State[i].Step);
+                foreach (var (k, t) in s.Buffers) Assert.Equal(t.ToDoubleArray(), loaded.State[i].Buffers[k].ToDoubleArray());
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void MismatchedGroupsAreRejected()
     {
         var problem = new Problem();
