@@ -1,3 +1,4 @@
+using Tessera.Kernels.Norm;
 
 namespace Tessera;
 
@@ -25,13 +26,60 @@ public static partial class Functional
         int k = normalizedShape.Length;
         if (k == 0 || k > x.Rank || !x.Shape[^k..].SequenceEqual(normalizedShape))
             throw new ArgumentException($"LayerNorm: normalized shape {ShapeUtil.Format(normalizedShape)} does not match the end of input shape {ShapeUtil.Format(x.Shape)}.");
-        var dims = Enumerable.Range(x.Rank - k, k).ToArray();
-        var mean = x.Mean(dims, keepDim: true);
-        var centered = x.Sub(mean);
-        var variance = centered.Mul(centered).Mean(dims, keepDim: true);
-        var y = centered.Mul(variance.Add(eps).Rsqrt());
-        if (weight is not null) y = y.Mul(weight);
-        if (bias is not null) y = y.Add(bias);
+        if (!x.DType.IsFloatingPoint()) throw new ArgumentException($"LayerNorm needs a floating input, got {x.DType.Name()}.");
+        foreach (var (t, name) in new[] { (weight, "weight"), (bias, "bias") })
+            if (t is not null && !t.Shape.SequenceEqual(normalizedShape))
+                throw new ArgumentException($"LayerNorm: {name} has shape {ShapeUtil.Format(t.Shape)}, expected {ShapeUtil.Format(normalizedShape)}.");
+        int n = ShapeUtil.Numel(normalizedShape);
+        var xc = x.Detach().Contiguous();
+        int rows = n == 0 ? 0 : xc.Numel / n;
+        var w = weight?.Detach().To(x.DType).Contiguous();
+        var b = bias?.Detach().To(x.DType).Contiguous();
+        var y = xc.EmptyLike();
+        var mean = Tensor.Empty(x.DType, rows);
+        var rstd = Tensor.Empty(x.DType, rows);
+        if (xc.Numel > 0)
+        {
+            if (x.DType == DType.Float32)
+                LayerNormKernels.Forward(xc.Span<float>(), rows, n, w is null ? default : w.Span<float>(), b is null ? default : b.Span<float>(),
+                    (float)eps, y.Span<float>(), mean.Span<float>(), rstd.Span<float>());
+            else
+                LayerNormKernels.Forward(xc.Span<double>(), rows, n, w is null ? default : w.Span<double>(), b is null ? default : b.Span<double>(),
+                    eps, y.Span<double>(), mean.Span<double>(), rstd.Span<double>());
+        }
+        if (Tensor.NeedsGrad(x, weight ?? x, bias))
+        {
+            var inputs = new List<Tensor> { x };
+            if (weight is not null) inputs.Add(weight);
+            if (bias is not null) inputs.Add(bias);
+            y.SetGradFn("NativeLayerNormBackward", inputs.ToArray(), g =>
+            {
+                var gc = g.Contiguous();
+                Tensor? dx = x.RequiresGrad ? xc.EmptyLike() : null;
+                Tensor? dw = weight is not null && weight.RequiresGrad ? Tensor.Empty(x.DType, normalizedShape) : null;
+                Tensor? db = bias is not null && bias.RequiresGrad ? Tensor.Empty(x.DType, normalizedShape) : null;
+                if (xc.Numel > 0)
+                {
+                    if (x.DType == DType.Float32)
+                        LayerNormKernels.Backward(gc.Span<float>(), xc.Span<float>(), rows, n, mean.Span<float>(), rstd.Span<float>(),
+                            w is null ? default : w.Span<float>(), dx is null ? default : dx.Span<float>(),
+                            dw is null ? default : dw.Span<float>(), db is null ? default : db.Span<float>());
+                    else
+                        LayerNormKernels.Backward(gc.Span<double>(), xc.Span<double>(), rows, n, mean.Span<double>(), rstd.Span<double>(),
+                            w is null ? default : w.Span<double>(), dx is null ? default : dx.Span<double>(),
+                            dw is null ? default : dw.Span<double>(), db is null ? default : db.Span<double>());
+                }
+                else
+                {
+                    dw?.Zero_();
+                    db?.Zero_();
+                }
+                var grads = new List<Tensor?> { dx };
+                if (weight is not null) grads.Add(dw);
+                if (bias is not null) grads.Add(db);
+                return grads.ToArray();
+            });
+        }
         return y;
     }
 
