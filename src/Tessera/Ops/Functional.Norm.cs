@@ -94,37 +94,95 @@ public static partial class Functional
     {
         if (x.Rank < 2) throw new ArgumentException($"BatchNorm expects (N, C, ...) input, got {ShapeUtil.Format(x.Shape)}.");
         int c = x.Shape[1];
-        var bshape = new int[x.Rank];
-        Array.Fill(bshape, 1);
-        bshape[1] = c;
         foreach (var (t, name) in new[] { (runningMean, "running_mean"), (runningVar, "running_var"), (weight, "weight"), (bias, "bias") })
             if (t is not null && (t.Rank != 1 || t.Shape[0] != c))
                 throw new ArgumentException($"BatchNorm: {name} must have shape [{c}], got {ShapeUtil.Format(t.Shape)}.");
-        Tensor y;
-        if (training)
+        if (!x.DType.IsFloatingPoint()) throw new ArgumentException($"BatchNorm needs a floating input, got {x.DType.Name()}.");
+        if (!training && (runningMean is null || runningVar is null))
+            throw new ArgumentException("BatchNorm in evaluation mode needs running_mean and running_var.");
+        int nb = x.Shape[0];
+        int hw = nb * c == 0 ? 0 : x.Numel / (nb * c);
+        if (training && nb * hw <= 1)
+            throw new ArgumentException($"BatchNorm in training needs more than 1 value per channel, got input shape {ShapeUtil.Format(x.Shape)}.");
+        DType dt = x.DType;
+        var xc = x.Detach().Contiguous();
+        var w = weight?.Detach().To(dt).Contiguous();
+        var b = bias?.Detach().To(dt).Contiguous();
+        // The kernels update running statistics in place: hand them dense buffers of the input's dtype.
+        Tensor? rm = runningMean is null ? null : runningMean.DType == dt && runningMean.IsContiguous ? runningMean : runningMean.Detach().To(dt).Contiguous().Clone();
+        Tensor? rv = runningVar is null ? null : runningVar.DType == dt && runningVar.IsContiguous ? runningVar : runningVar.Detach().To(dt).Contiguous().Clone();
+        var y = xc.EmptyLike();
+        var saveMean = Tensor.Empty(dt, c);
+        var saveInvStd = Tensor.Empty(dt, c);
+        if (xc.Numel > 0)
         {
-            var dims = Enumerable.Range(0, x.Rank).Where(d => d != 1).ToArray();
-            int n = x.Numel / Math.Max(c, 1);
-            if (n <= 1) throw new ArgumentException($"BatchNorm in training needs more than 1 value per channel, got input shape {ShapeUtil.Format(x.Shape)}.");
-            var mean = x.Mean(dims, keepDim: true);
-            var centered = x.Sub(mean);
-            var variance = centered.Mul(centered).Mean(dims, keepDim: true);
-            y = centered.Mul(variance.Add(eps).Rsqrt());
-            using (GradMode.NoGrad())
+            if (dt == DType.Float32)
             {
-                if (runningMean is not null) runningMean.Mul_(1 - momentum).Add_(mean.Detach().Reshape(c), momentum);
-                if (runningVar is not null) runningVar.Mul_(1 - momentum).Add_(variance.Detach().Reshape(c), momentum * n / (n - 1));
+                if (training)
+                    BatchNormKernels.ForwardTraining(xc.Span<float>(), nb, c, hw, Opt<float>(w), Opt<float>(b), (float)eps, (float)momentum,
+                        OptMut<float>(rm), OptMut<float>(rv), y.Span<float>(), saveMean.Span<float>(), saveInvStd.Span<float>());
+                else
+                    BatchNormKernels.ForwardInference(xc.Span<float>(), nb, c, hw, Opt<float>(w), Opt<float>(b), rm!.Span<float>(), rv!.Span<float>(), (float)eps, y.Span<float>());
+            }
+            else
+            {
+                if (training)
+                    BatchNormKernels.ForwardTraining(xc.Span<double>(), nb, c, hw, Opt<double>(w), Opt<double>(b), eps, momentum,
+                        OptMut<double>(rm), OptMut<double>(rv), y.Span<double>(), saveMean.Span<double>(), saveInvStd.Span<double>());
+                else
+                    BatchNormKernels.ForwardInference(xc.Span<double>(), nb, c, hw, Opt<double>(w), Opt<double>(b), rm!.Span<double>(), rv!.Span<double>(), eps, y.Span<double>());
             }
         }
-        else
+        using (GradMode.NoGrad())
         {
-            if (runningMean is null || runningVar is null) throw new ArgumentException("BatchNorm in evaluation mode needs running_mean and running_var.");
-            y = x.Sub(runningMean.Reshape(bshape)).Mul(runningVar.Reshape(bshape).Add(eps).Rsqrt());
+            if (training && runningMean is not null && !ReferenceEquals(rm, runningMean)) runningMean.CopyFrom_(rm!);
+            if (training && runningVar is not null && !ReferenceEquals(rv, runningVar)) runningVar.CopyFrom_(rv!);
         }
-        if (weight is not null) y = y.Mul(weight.Reshape(bshape));
-        if (bias is not null) y = y.Add(bias.Reshape(bshape));
+        // Inference backward needs the statistics as they were in the forward pass.
+        Tensor? rmSaved = training ? null : rm!.Clone();
+        Tensor? rvSaved = training ? null : rv!.Clone();
+        if (Tensor.NeedsGrad(x, weight ?? x, bias))
+        {
+            var inputs = new List<Tensor> { x };
+            if (weight is not null) inputs.Add(weight);
+            if (bias is not null) inputs.Add(bias);
+            y.SetGradFn("NativeBatchNormBackward", inputs.ToArray(), g =>
+            {
+                var gc = g.Contiguous();
+                Tensor? dx = x.RequiresGrad ? xc.EmptyLike() : null;
+                Tensor? dw = weight is not null && weight.RequiresGrad ? Tensor.Empty(dt, c) : null;
+                Tensor? db = bias is not null && bias.RequiresGrad ? Tensor.Empty(dt, c) : null;
+                if (xc.Numel == 0) { dw?.Zero_(); db?.Zero_(); }
+                else if (dt == DType.Float32)
+                {
+                    if (training)
+                        BatchNormKernels.BackwardTraining(gc.Span<float>(), xc.Span<float>(), nb, c, hw, Opt<float>(w), saveMean.Span<float>(), saveInvStd.Span<float>(),
+                            OptMut<float>(dx), OptMut<float>(dw), OptMut<float>(db));
+                    else
+                        BatchNormKernels.BackwardInference(gc.Span<float>(), xc.Span<float>(), nb, c, hw, Opt<float>(w), rmSaved!.Span<float>(), rvSaved!.Span<float>(), (float)eps,
+                            OptMut<float>(dx), OptMut<float>(dw), OptMut<float>(db));
+                }
+                else
+                {
+                    if (training)
+                        BatchNormKernels.BackwardTraining(gc.Span<double>(), xc.Span<double>(), nb, c, hw, Opt<double>(w), saveMean.Span<double>(), saveInvStd.Span<double>(),
+                            OptMut<double>(dx), OptMut<double>(dw), OptMut<double>(db));
+                    else
+                        BatchNormKernels.BackwardInference(gc.Span<double>(), xc.Span<double>(), nb, c, hw, Opt<double>(w), rmSaved!.Span<double>(), rvSaved!.Span<double>(), eps,
+                            OptMut<double>(dx), OptMut<double>(dw), OptMut<double>(db));
+                }
+                var grads = new List<Tensor?> { dx };
+                if (weight is not null) grads.Add(dw);
+                if (bias is not null) grads.Add(db);
+                return grads.ToArray();
+            });
+        }
         return y;
     }
+
+    private static ReadOnlySpan<T> Opt<T>(Tensor? t) where T : unmanaged => t is null ? default : t.Span<T>();
+
+    private static Span<T> OptMut<T>(Tensor? t) where T : unmanaged => t is null ? default : t.Span<T>();
 
     /// <summary>
     /// Rows of <paramref name="weight"/> (V, D) picked by integer <paramref name="indices"/> (any shape) → (*indices, D).
