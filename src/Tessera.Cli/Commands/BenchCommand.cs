@@ -16,6 +16,8 @@ internal static class BenchCommand
         bench.Subcommands.Add(BenchElementwiseCommand.Create());
         bench.Subcommands.Add(BenchMemoryCommand.Create());
         bench.Subcommands.Add(BenchConvCommand.Create());
+        bench.Subcommands.Add(BenchTrainCommand.Create("mlp"));
+        bench.Subcommands.Add(BenchTrainCommand.Create("lenet"));
         return bench;
     }
 }

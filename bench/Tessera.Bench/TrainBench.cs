@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Tessera.Data;
+using Tessera.Models;
+using Tessera.Nn;
+using Tessera.Optim;
+
+namespace Tessera.Bench;
+
+/// <summary>
+/// The seed workloads of ../shared/bench/torch_seed_workloads.py: one epoch of Fashion-MNIST training
+/// (batch 64), then test accuracy, batch-1 latency and batch-256 throughput, with the same JSON keys.
+/// </summary>
+public static class TrainBench
+{
+    /// <summary>Result of one workload.</summary>
+    public sealed record Result(string Workload, double TrainSamplesPerS, double TrainS, double TestAcc, double InferB1Us, double InferB256SamplesPerS, string DataSource);
+
+    /// <summary>Runs "mlp" (SGD lr 0.01) or "lenet" (SGD lr 0.01 momentum 0.9) for one epoch.</summary>
+    public static Result Run(string model, string? dataDirectory, ulong seed = 0)
+    {
+        var gen = new Generator(seed);
+        Module net;
+        Optimizer opt;
+        string workload;
+        switch (model)
+        {
+            case "mlp":
+                net = new Mlp(generator: gen);
+                opt = new Sgd(net.Parameters(), lr: 0.01);
+                workload = "mlp_sgd";
+                break;
+            case "lenet":
+                net = new LeNet5(generator: gen);
+                opt = new Sgd(net.Parameters(), lr: 0.01, momentum: 0.9);
+                workload = "lenet_sgd_m";
+                break;
+            default:
+                throw new ArgumentException($"Unknown model '{model}'; expected mlp or lenet.");
+        }
+        var train = new FashionMnist(train: true, directory: dataDirectory);
+        var test = new FashionMnist(train: false, directory: dataDirectory);
+        var loader = new DataLoader(train, batchSize: 64, shuffle: true, seed: seed);
+        var sw = Stopwatch.StartNew();
+        long samples = 0;
+        bool first = true;
+        foreach (var batch in loader)
+        {
+            // The first step creates optimizer state (momentum buffers), which must outlive any scope;
+            // later steps release their temporaries deterministically.
+            TensorScope? scope = first ? null : TensorScope.Begin();
+            opt.ZeroGrad();
+            var loss = Functional.CrossEntropy(net.Forward(batch.Input), batch.Target);
+            loss.Backward();
+            opt.Step();
+            scope?.Dispose();
+            first = false;
+            samples += batch.Size;
+        }
+        double trainS = sw.Elapsed.TotalSeconds;
+        net.Eval();
+        double correct = 0;
+        using (GradMode.NoGrad())
+        {
+            var xs = test.Inputs;
+            var ys = test.Targets;
+            for (int i = 0; i < xs.Size(0); i += 1000)
+            {
+                using var scope = TensorScope.Begin();
+                int n = Math.Min(1000, xs.Size(0) - i);
+                var pred = net.Forward(xs.Narrow(0, i, n)).Argmax(1);
+                correct += pred.Eq(ys.Narrow(0, i, n)).To(DType.Int64).Sum().Item<long>();
+            }
+        }
+        double acc = correct / test.Count;
+        double latUs, thr;
+        using (GradMode.NoGrad())
+        {
+            var x1 = test.Inputs.Narrow(0, 0, 1).Contiguous();
+            for (int i = 0; i < 20; i++) using (TensorScope.Begin()) net.Forward(x1);
+            var t = Stopwatch.StartNew();
+            const int reps = 500;
+            for (int i = 0; i < reps; i++) using (TensorScope.Begin()) net.Forward(x1);
+            latUs = t.Elapsed.TotalMicroseconds / reps;
+            var xb = test.Inputs.Narrow(0, 0, 256).Contiguous();
+            using (TensorScope.Begin()) net.Forward(xb);
+            t.Restart();
+            const int r2 = 20;
+            for (int i = 0; i < r2; i++) using (TensorScope.Begin()) net.Forward(xb);
+            thr = 256.0 * r2 / t.Elapsed.TotalSeconds;
+        }
+        return new Result(workload, samples / trainS, trainS, acc, latUs, thr, train.Description);
+    }
+
+    /// <summary>The JSON line with torch_seed_workloads.py's keys.</summary>
+    public static string ToJson(Result r) => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["workload"] = r.Workload,
+        ["train_samples_per_s"] = Math.Round(r.TrainSamplesPerS),
+        ["train_s"] = Math.Round(r.TrainS, 2),
+        ["test_acc"] = r.TestAcc,
+        ["infer_b1_us"] = Math.Round(r.InferB1Us, 1),
+        ["infer_b256_samples_per_s"] = Math.Round(r.InferB256SamplesPerS),
+    });
+}
