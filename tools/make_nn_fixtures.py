@@ -111,6 +111,51 @@ def make_loss_file(op, out_dir):
     return len(data)
 
 
+def make_model_file(out_dir):
+    """A small CNN: its state dict ("state.<key>"), an input, eval and train outputs, the parameter
+    gradients of the train output against "gout" ("grad.<key>"), the buffers after the train step
+    ("after.<key>"), and str(model) in metadata "repr". Checks key names, load_state_dict, layer
+    forwards, train/eval behaviour and the printout in one go."""
+    import torch.nn as nn
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2)),
+        nn.AdaptiveAvgPool2d(3),
+        nn.Flatten(),
+        nn.Linear(36, 8),
+        nn.LayerNorm(8),
+        nn.GELU(),
+        nn.Linear(8, 3, bias=False),
+        nn.Tanh(),
+    )
+    bn, ln = model[0][1], model[4]
+    with torch.no_grad():
+        bn.running_mean.copy_(torch.randn(4) * 0.1)
+        bn.running_var.copy_(torch.rand(4) + 0.5)
+        bn.num_batches_tracked.fill_(3)
+        for p in (bn.weight, bn.bias, ln.weight, ln.bias):
+            p.copy_(p + torch.randn(p.shape) * 0.2)
+    tensors = {f"state.{k}": v.detach().clone() for k, v in model.state_dict().items()}
+    x = torch.randn(3, 2, 8, 8)
+    tensors["x"] = x
+    model.eval()
+    tensors["out_eval"] = model(x).detach().clone()
+    model.train()
+    out = model(x)
+    tensors["out_train"] = out.detach().clone()
+    g = torch.randn(out.shape)
+    tensors["gout"] = g
+    out.backward(g)
+    for k, p in model.named_parameters():
+        tensors[f"grad.{k}"] = p.grad.detach().clone()
+    for k, b in model.named_buffers():
+        tensors[f"after.{k}"] = b.detach().clone()
+    metadata = {"torch": torch.__version__, "generator": "tools/make_nn_fixtures.py", "repr": str(model)}
+    data = mf.safetensors_bytes(tensors, metadata)
+    mf.write_atomic(os.path.join(out_dir, "nn", "model_small_cnn.safetensors"), data)
+    return len(data)
+
+
 def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -123,6 +168,10 @@ def main():
         n = make_loss_file(op, args.out)
         total += n
         print(f"{op:34s} {n:8d} bytes")
+    if not args.ops:
+        n = make_model_file(args.out)
+        total += n
+        print(f"{'model_small_cnn':34s} {n:8d} bytes")
     print(f"total {total} bytes")
 
 
