@@ -146,6 +146,18 @@ public abstract class Module
         foreach (var p in Parameters()) p.Grad = null;
     }
 
+    /// <summary>
+    /// Keeps every parameter (with its gradient) and buffer alive past <paramref name="scope"/> (see <see cref="TensorScope.Keep"/>):
+    /// for modules built, or gradients first created, inside a scope that is disposed before the module is done with.
+    /// </summary>
+    public Module KeepAlive(TensorScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        foreach (var p in Parameters()) scope.Keep(p);
+        foreach (var b in Buffers()) scope.Keep(b);
+        return this;
+    }
+
     /// <summary>Parameters and persistent buffers by dotted name, in registration order, as detached views of the live values.</summary>
     public OrderedDictionary<string, Tensor> StateDict()
     {

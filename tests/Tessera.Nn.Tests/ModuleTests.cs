@@ -181,6 +181,23 @@ public class ModuleTests
     }
 
     [Fact]
+    public void KeepAliveSavesParametersGradsAndBuffersFromAScope()
+    {
+        Sequential kept, dropped;
+        using (var scope = TensorScope.Begin())
+        {
+            kept = new Sequential(new Linear(3, 2), new BatchNorm1d(2));
+            dropped = new Sequential(new Linear(3, 2));
+            kept.Forward(Tensor.Ones([4, 3])).Sum().Backward();
+            kept.KeepAlive(scope);
+        }
+        Assert.Equal(2 * 3, kept.Parameters().First().ToDoubleArray().Length);
+        Assert.Equal(6, kept.Parameters().First().Grad!.ToDoubleArray().Length);
+        Assert.Equal(1L, kept.StateDict()["1.num_batches_tracked"].Item<long>());
+        Assert.Throws<ObjectDisposedException>(() => dropped.Parameters().First().ToDoubleArray());
+    }
+
+    [Fact]
     public void ParameterSharesStorageOfContiguousData()
     {
         var data = Tensor.Zeros([2, 2]);
