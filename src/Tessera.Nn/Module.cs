@@ -89,6 +89,14 @@ public abstract class Module
         }
     }
 
+    private static IEnumerable<(string Name, Module Module)> AllNamedModules(Module m, string prefix)
+    {
+        yield return (prefix, m);
+        foreach (var kv in m._modules)
+            foreach (var item in AllNamedModules(kv.Value, Join(prefix, kv.Key)))
+                yield return item;
+    }
+
     /// <summary>This module and every descendant, each once.</summary>
     public IEnumerable<Module> Modules() => NamedModules().Select(m => m.Module);
 
@@ -158,11 +166,15 @@ public abstract class Module
         return this;
     }
 
-    /// <summary>Parameters and persistent buffers by dotted name, in registration order, as detached views of the live values.</summary>
+    /// <summary>
+    /// Parameters and persistent buffers by dotted name, in registration order, as detached views of the live values.
+    /// Shared modules and tied parameters appear under each of their names (as in PyTorch).
+    /// </summary>
     public OrderedDictionary<string, Tensor> StateDict()
     {
         var dict = new OrderedDictionary<string, Tensor>();
-        foreach (var (prefix, m) in NamedModules())
+        // No de-duplication here, as PyTorch: a shared module or tied weight appears under every name it has.
+        foreach (var (prefix, m) in AllNamedModules(this, ""))
         {
             foreach (var kv in m._parameters)
                 if (kv.Value is not null) dict.TryAdd(Join(prefix, kv.Key), kv.Value.Detach());

@@ -196,6 +196,28 @@ public class LayerTests
     }
 
     [Fact]
+    public void EvalOnAContainerSwitchesDropoutAndBatchNormInside()
+    {
+        var m = new Sequential(new Linear(4, 4, generator: new Generator(20)), new BatchNorm1d(4), new Dropout(0.5, new Generator(21)));
+        var x = Tensor.Randn([8, 4], new Generator(22));
+        var a = m.Forward(x).ToDoubleArray();
+        var b = m.Forward(x).ToDoubleArray();
+        Assert.NotEqual(a, b);   // fresh dropout masks in training
+        Assert.Contains(0.0, a);
+        m.Eval();
+        var bn = (BatchNorm1d)m[1];
+        var before = bn.RunningMean!.ToDoubleArray();
+        var c = m.Forward(x).ToDoubleArray();
+        Assert.Equal(c, m.Forward(x).ToDoubleArray());   // deterministic in evaluation
+        Assert.Equal(before, bn.RunningMean!.ToDoubleArray());
+        Assert.Equal(2L, bn.NumBatchesTracked!.Item<long>());
+        var lin = ((Linear)m[0]).Forward(x);
+        var rm = bn.RunningMean!.Reshape(1, 4);
+        var rv = bn.RunningVar!.Reshape(1, 4);
+        TensorAssert.Close(lin.Sub(rm).Div(rv.Add(1e-5).Sqrt()).ToDoubleArray(), c, 1e-5, 1e-4, "eval = linear + running-stat BN");
+    }
+
+    [Fact]
     public void SequentialChainsForward()
     {
         var seq = new Sequential(new Linear(3, 4, generator: Gen), new ReLU(), new Linear(4, 2, generator: Gen));

@@ -50,6 +50,12 @@ public class ModuleTests
         var lin = new Linear(2, 2);
         var m = new Sequential(lin, lin);
         Assert.Equal(["0.weight", "0.bias"], m.NamedParameters().Select(p => p.Name).ToArray());
+        Assert.Equal(2 * 2 + 2, m.ParameterCount);
+        // As PyTorch, the state dict lists a shared module under every name, and loading fills it from either.
+        Assert.Equal(["0.weight", "0.bias", "1.weight", "1.bias"], m.StateDict().Keys.ToArray());
+        var sd = new Sequential(new Linear(2, 2), new Linear(2, 2)).StateDict();
+        m.LoadStateDict(sd);
+        Assert.Equal(sd["1.weight"].ToDoubleArray(), lin.Weight.ToDoubleArray());
     }
 
     [Fact]
