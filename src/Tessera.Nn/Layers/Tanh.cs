@@ -1,0 +1,8 @@
+namespace Tessera.Nn.Layers;
+
+/// <summary>Hyperbolic tangent element-wise.</summary>
+public sealed class Tanh : Module
+{
+    /// <summary>Applies the activation element-wise.</summary>
+    public override Tensor Forward(Tensor x) => x.Tanh();
+}
