@@ -1,4 +1,5 @@
 using Tessera.Nn;
+using Tessera.Nn.Layers;
 
 namespace Tessera.Models;
 
