@@ -11,6 +11,7 @@ internal static class CliApp
     {
         var root = new RootCommand("Tessera: a pure-managed deep-learning engine.");
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         return root;
     }
 
