@@ -11,6 +11,9 @@ internal static class CliApp
     {
         var root = new RootCommand("Tessera: a pure-managed deep-learning engine.");
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
         return root;
     }
 
