@@ -14,7 +14,14 @@ namespace Tessera.Bench;
 public static class TrainBench
 {
     /// <summary>Result of one workload.</summary>
-    public sealed record Result(string Workload, double TrainSamplesPerS, double TrainS, double TestAcc, double InferB1Us, double InferB256SamplesPerS, string DataSource);
+    public sealed record Result(string Workload, double TrainSamplesPerS, double TrainS, double TestAcc, double InferB1Us, double InferB256SamplesPerS, string DataSource)
+    {
+        /// <summary>Managed bytes allocated per training step on the training thread (after the first step).</summary>
+        public double ManagedBytesPerStep { get; init; }
+
+        /// <summary>Process working set (MB) after the first step, at mid-epoch and at the end of the epoch.</summary>
+        public (double First, double Middle, double End) WorkingSetMb { get; init; }
+    }
 
     /// <summary>Runs "mlp" (SGD lr 0.01) or "lenet" (SGD lr 0.01 momentum 0.9) for one epoch.</summary>
     public static Result Run(string model, string? dataDirectory, ulong seed = 0)
@@ -44,6 +51,11 @@ public static class TrainBench
         var sw = Stopwatch.StartNew();
         long samples = 0;
         bool first = true;
+        int steps = 0;
+        long allocAfterFirst = 0;
+        double wsFirst = 0, wsMiddle = 0;
+        var process = Process.GetCurrentProcess();
+        double WorkingSetMb() { process.Refresh(); return process.WorkingSet64 / 1048576.0; }
         foreach (var batch in loader)
         {
             // The first step creates optimizer state (momentum buffers), which must outlive any scope;
@@ -54,10 +66,19 @@ public static class TrainBench
             loss.Backward();
             opt.Step();
             scope?.Dispose();
+            batch.Dispose();
+            if (first)
+            {
+                allocAfterFirst = GC.GetAllocatedBytesForCurrentThread();
+                wsFirst = WorkingSetMb();
+            }
             first = false;
             samples += batch.Size;
+            if (++steps == loader.BatchesPerEpoch / 2) wsMiddle = WorkingSetMb();
         }
         double trainS = sw.Elapsed.TotalSeconds;
+        double bytesPerStep = (GC.GetAllocatedBytesForCurrentThread() - allocAfterFirst) / (double)Math.Max(1, steps - 1);
+        double wsEnd = WorkingSetMb();
         net.Eval();
         double correct = 0;
         using (GradMode.NoGrad())
@@ -89,7 +110,11 @@ public static class TrainBench
             for (int i = 0; i < r2; i++) using (TensorScope.Begin()) net.Forward(xb);
             thr = 256.0 * r2 / t.Elapsed.TotalSeconds;
         }
-        return new Result(workload, samples / trainS, trainS, acc, latUs, thr, train.Description);
+        return new Result(workload, samples / trainS, trainS, acc, latUs, thr, train.Description)
+        {
+            ManagedBytesPerStep = bytesPerStep,
+            WorkingSetMb = (wsFirst, wsMiddle, wsEnd),
+        };
     }
 
     /// <summary>The JSON line with torch_seed_workloads.py's keys.</summary>

@@ -124,6 +124,7 @@ public sealed class ClassifierTrainer
                 scope?.Dispose();
                 first = false;
                 seen += b.Size;
+                b.Dispose();   // its buffers go back to the pool for the loader's next batches
                 batch++;
                 _step++;
                 OnBatch?.Invoke(new BatchProgress(_epoch, batch, Loader.BatchesPerEpoch, _step, lossSum / seen, (double)correct / seen, seen / sw.Elapsed.TotalSeconds));

@@ -28,6 +28,8 @@ internal static class BenchTrainCommand
                 Console.WriteLine($"data: {r.DataSource}");
                 Console.WriteLine($"{r.Workload}: {r.TrainSamplesPerS:F0} samples/s ({r.TrainS:F2} s), test accuracy {r.TestAcc:F4}, " +
                     $"batch-1 latency {r.InferB1Us:F1} µs, batch-256 {r.InferB256SamplesPerS:F0} samples/s");
+                Console.WriteLine($"memory: {r.ManagedBytesPerStep:F0} managed bytes allocated per training step; working set " +
+                    $"{r.WorkingSetMb.First:F1} MB after step 1, {r.WorkingSetMb.Middle:F1} MB mid-epoch, {r.WorkingSetMb.End:F1} MB at the end");
             }
             return 0;
         });

@@ -8,7 +8,7 @@ namespace Tessera;
 /// Tensors that <see cref="RequiresGrad"/> record the ops applied to them so that
 /// <see cref="Backward(Tensor?, bool)"/> can compute gradients.
 /// </summary>
-public partial class Tensor
+public partial class Tensor : IDisposable
 {
     private readonly int[] _shape;
     private readonly int[] _strides;
@@ -111,6 +111,17 @@ public partial class Tensor
             || (typeof(T) == typeof(double) && DType != DType.Float64) || (typeof(T) == typeof(long) && DType != DType.Int64)
             || (typeof(T) == typeof(int) && DType != DType.Int32))
             throw new InvalidOperationException($"Tensor has dtype {DType.Name()}, not {typeof(T).Name}.");
+    }
+
+    /// <summary>
+    /// Returns this tensor's storage to the pool now instead of waiting for the GC. This tensor and every view
+    /// sharing its storage become unusable (using them throws <see cref="ObjectDisposedException"/>). Use it for
+    /// large tensors whose lifetime is obvious, such as a data batch after its training step.
+    /// </summary>
+    public void Dispose()
+    {
+        Storage.Release();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>True when both tensors view the same storage.</summary>
