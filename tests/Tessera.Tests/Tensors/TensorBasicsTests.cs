@@ -128,6 +128,17 @@ public class TensorBasicsTests
     }
 
     [Fact]
+    public void DisposeReleasesStorageForAllViews()
+    {
+        var t = Tensor.Ones([4096]);
+        var view = t.Narrow(0, 10, 5);
+        t.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => view.ToArray<float>());
+        Assert.Throws<ObjectDisposedException>(() => t.Sum());
+        t.Dispose();   // idempotent
+    }
+
+    [Fact]
     public void StorageIs64ByteAligned()
     {
         for (int n = 1; n < 50; n += 7)
