@@ -23,7 +23,19 @@ public sealed class FashionMnist : ImageClassificationDataset
         "fashion-mnist",
         ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"],
         ["/usr/share/datasets/fashion-mnist"],
-        "fashion-mnist-subset");
+        "fashion-mnist-subset",
+        // SHA-256 of the decompressed IDX payloads, not of the .gz files: the only copies at hand (Debian's
+        // /usr/share/datasets/fashion-mnist) were recompressed (their .gz MD5s differ from the ones upstream
+        // publishes), so the .gz hashes are unknown offline, while the payload is what matters and does not
+        // depend on how a mirror compresses it. HttpDatasetDownloader fetches "<name>.gz" and stores it decompressed.
+        new Dictionary<string, string>
+        {
+            ["train-images-idx3-ubyte"] = "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+            ["train-labels-idx1-ubyte"] = "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+            ["t10k-images-idx3-ubyte"] = "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+            ["t10k-labels-idx1-ubyte"] = "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+        },
+        ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"]);
 
     /// <summary>Loads the train (<paramref name="train"/> true) or test split.</summary>
     /// <param name="train">Training split when true, test split otherwise.</param>

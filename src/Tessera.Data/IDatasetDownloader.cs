@@ -1,8 +1,8 @@
 namespace Tessera.Data;
 
 /// <summary>
-/// Fetches a dataset's files into a directory. Tessera ships no implementation (it never touches the
-/// network by itself); an application may supply one to <see cref="DatasetResolver.Downloader"/>.
+/// Fetches a dataset's files into a directory; <see cref="HttpDatasetDownloader"/> is the implementation
+/// used by <see cref="DatasetResolver.Default"/>, and an application may supply another to <see cref="DatasetResolver.Downloader"/>.
 /// Whatever it writes is checked against <see cref="DatasetSpec.Sha256"/> before use.
 /// </summary>
 public interface IDatasetDownloader
