@@ -55,7 +55,7 @@ public static class TrainBench
         long allocAfterFirst = 0;
         double wsFirst = 0, wsMiddle = 0;
         var process = Process.GetCurrentProcess();
-        double WorkingSetMb() { process.Refresh(); return process.WorkingSet64 / 1048576.0; }
+        double WorkingSetMb() { process.Refresh(); if (Environment.GetEnvironmentVariable("TESSERA_BENCH_GCINFO") == "1") Console.Error.WriteLine($"gc heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F1} MB, total committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F1} MB, gen2 count {GC.CollectionCount(2)}"); return process.WorkingSet64 / 1048576.0; }
         foreach (var batch in loader)
         {
             // The first step creates optimizer state (momentum buffers), which must outlive any scope;

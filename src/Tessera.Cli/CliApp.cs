@@ -18,5 +18,13 @@ internal static class CliApp
     }
 
     /// <summary>Parses <paramref name="args"/> and runs the chosen command; returns the process exit code.</summary>
-    public static int Run(string[] args) => Build().Parse(args).Invoke();
+    public static int Run(string[] args)
+    {
+        // Dataset downloads (the step before the shipped subset) report their progress on stderr.
+        Tessera.Data.DatasetResolver.Default = new Tessera.Data.DatasetResolver
+        {
+            Downloader = new Tessera.Data.HttpDatasetDownloader { Progress = new DownloadProgress() },
+        };
+        return Build().Parse(args).Invoke();
+    }
 }

@@ -11,8 +11,8 @@ public sealed class DatasetResolver
     /// <summary>Environment variable naming a root directory of datasets.</summary>
     public const string EnvironmentVariable = "TESSERA_DATA";
 
-    /// <summary>The resolver with default settings: real environment, home directory and system paths, and an <see cref="HttpDatasetDownloader"/> with a 5 s connect timeout (without network it fails at once or within that timeout, and the shipped subset is used).</summary>
-    public static DatasetResolver Default { get; } = new() { Downloader = new HttpDatasetDownloader() };
+    /// <summary>The resolver with default settings: real environment, home directory and system paths, and an <see cref="HttpDatasetDownloader"/> with a 5 s connect timeout (without network it fails at once or within that timeout, and the shipped subset is used). Settable, so an application can attach a progress reporter to the downloader.</summary>
+    public static DatasetResolver Default { get; set; } = new() { Downloader = new HttpDatasetDownloader() };
 
     /// <summary>The user's home directory; the cache is HomeDirectory/.tessera/datasets.</summary>
     public string? HomeDirectory { get; init; } = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
