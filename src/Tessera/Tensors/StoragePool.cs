@@ -10,8 +10,8 @@ namespace Tessera;
 /// </summary>
 internal static class StoragePool
 {
-    private const int MinBucketBytes = 4096;
-    private const int MaxPerBucket = 32;
+    private const int MinBucketBytes = 1;
+    private const int MaxPerBucket = 64;
     private static readonly ConcurrentBag<byte[]>[] Buckets = CreateBuckets();
 
     private static ConcurrentBag<byte[]>[] CreateBuckets()
