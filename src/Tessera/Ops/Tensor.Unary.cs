@@ -43,7 +43,7 @@ public partial class Tensor
     {
         if (!DType.IsFloatingPoint()) return IntegerBinary(this, Scalar(0, DType.Int64), static (x, _) => Math.Abs(x));
         var y = ElementwiseDriver.Unary<AbsFn>(this);
-        if (NeedsGrad(this)) { var x = Detach(); y.SetGradFn("AbsBackward", [this], g => [g.Mul(x.Sign())]); }
+        if (NeedsGrad(this)) { var x = Detach(); y.SetGradFn("AbsBackward", [this], g => [GradKernel.Apply(g, x, Gradients.AbsBackward, Gradients.AbsBackward)]); }
         return y;
     }
 
@@ -61,11 +61,13 @@ public partial class Tensor
     /// <summary>Elementwise x if x &gt; 0 else slope·x.</summary>
     public Tensor LeakyRelu(double negativeSlope = 0.01)
     {
-        var neg = Le(Scalar(0, DType));
-        var y = Where(neg, Mul(negativeSlope).Detach(), Detach());
+        var y = GradKernel.Map(this, (x, d) => Activations.LeakyRelu(x, (float)negativeSlope, d), (x, d) => Activations.LeakyRelu(x, negativeSlope, d));
         if (NeedsGrad(this))
         {
-            y.SetGradFn("LeakyReluBackward", [this], g => [Where(neg, g.Mul(negativeSlope), g)]);
+            var xd = Detach();
+            y.SetGradFn("LeakyReluBackward", [this], g => [GradKernel.Apply(g, xd,
+                (gs, xs, dx) => Gradients.LeakyReluBackward(gs, xs, (float)negativeSlope, dx),
+                (gs, xs, dx) => Gradients.LeakyReluBackward(gs, xs, negativeSlope, dx))]);
         }
         return y;
     }
@@ -115,14 +117,14 @@ public partial class Tensor
     /// <summary>Softplus: (1/β)·log(1+e^(βx)), linear where βx &gt; threshold (as PyTorch).</summary>
     public Tensor Softplus(double beta = 1, double threshold = 20)
     {
-        var x = Detach();
-        var bx = x.Mul(beta);
-        var linear = bx.Gt(Scalar(threshold, DType));
-        // log1p(exp(bx)) computed stably as max(bx,0) + log(1+exp(-|bx|)).
-        var soft = bx.Relu().Add(bx.Abs().Neg().Exp().Add(1).Log()).Div(beta);
-        var y = Where(linear, x, soft);
+        var y = GradKernel.Map(this, (x, d) => Activations.Softplus(x, (float)beta, (float)threshold, d), (x, d) => Activations.Softplus(x, beta, threshold, d));
         if (NeedsGrad(this))
-            y.SetGradFn("SoftplusBackward", [this], g => [g.Mul(Where(linear, OnesLike(bx), bx.Sigmoid()))]);
+        {
+            var xd = Detach();
+            y.SetGradFn("SoftplusBackward", [this], g => [GradKernel.Apply(g, xd,
+                (gs, xs, dx) => Gradients.SoftplusBackward(gs, xs, (float)beta, (float)threshold, dx),
+                (gs, xs, dx) => Gradients.SoftplusBackward(gs, xs, beta, threshold, dx))]);
+        }
         return y;
     }
 
@@ -130,20 +132,15 @@ public partial class Tensor
     public Tensor Clamp(double? min = null, double? max = null)
     {
         if (min is null && max is null) throw new ArgumentException("Clamp needs at least one of min or max.");
-        var x = Detach();
-        Tensor y = x;
-        if (min is { } lo) y = y.Maximum(lo);
-        if (max is { } hi) y = y.Minimum(hi);
-        if (ReferenceEquals(y, x)) y = x.Clone();
+        float? lo32 = min is { } a ? (float)a : null, hi32 = max is { } b ? (float)b : null;
+        var y = GradKernel.Map(this, (x, d) => UnaryMath.Clamp(x, lo32, hi32, d), (x, d) => UnaryMath.Clamp(x, min, max, d));
         if (NeedsGrad(this))
         {
-            y.SetGradFn("ClampBackward", [this], g =>
-            {
-                Tensor pass = OnesLike(x).Eq(Scalar(1, x.DType));
-                if (min is { } lo2) pass = pass.LogicalAnd(x.Ge(Scalar(lo2, x.DType)));
-                if (max is { } hi2) pass = pass.LogicalAnd(x.Le(Scalar(hi2, x.DType)));
-                return [g.MaskedFill(pass.LogicalNot(), 0)];
-            });
+            var xd = Detach();
+            // The gradient passes where min ≤ x ≤ max, as PyTorch.
+            y.SetGradFn("ClampBackward", [this], g => [GradKernel.Apply(g, xd,
+                (gs, xs, dx) => Gradients.ClampBackward(gs, xs, lo32, hi32, dx),
+                (gs, xs, dx) => Gradients.ClampBackward(gs, xs, min, max, dx))]);
         }
         return y;
     }
