@@ -177,9 +177,7 @@ public static unsafe class AxisReductions
     {
         if (inner == 1)
         {
-            for (int o = u0; o < u1; o++)
-                Unsafe.Add(ref dst, o) = ReductionCore.RowSum(op, hasShift ? Unsafe.Add(ref shift, o) : T.Zero, simd,
-                    ref Unsafe.Add(ref x, (nint)o * reduce), reduce);
+            ReductionCore.RowSums(op, simd, ref x, reduce, ref shift, hasShift, ref dst, u0, u1);
             return;
         }
         int tiles = (inner + TileColumns - 1) / TileColumns;

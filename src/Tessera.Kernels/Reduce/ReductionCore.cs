@@ -113,6 +113,26 @@ internal static unsafe class ReductionCore
         return Collapse(stack, top);
     }
 
+    /// <summary>
+    /// dst[o] = Σ op(x[o, i], s_o) for rows o in [o0, o1) of <paramref name="n"/> contiguous elements,
+    /// the same bits as calling <see cref="RowSum{T, TOp}"/> per row. Rows of at most one chunk (a
+    /// softmax or a sum over a 1024-wide last axis) run in one inlined loop without per-row calls.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RowSums<T, TOp>(TOp op, bool simd, ref T x, nint n, ref T shift, bool hasShift, ref T dst, nint o0, nint o1)
+        where T : unmanaged, INumberBase<T> where TOp : struct, IBinaryOperator<T>
+    {
+        if (simd && TOp.Vectorizable && Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported
+            && n >= Vector512<T>.Count && n <= ChunkLength)
+        {
+            for (nint o = o0; o < o1; o++)
+                Unsafe.Add(ref dst, o) = Vector512.Sum(ChunkSum512(op, hasShift ? Unsafe.Add(ref shift, o) : T.Zero, ref Unsafe.Add(ref x, o * n), n));
+            return;
+        }
+        for (nint o = o0; o < o1; o++)
+            Unsafe.Add(ref dst, o) = RowSum(op, hasShift ? Unsafe.Add(ref shift, o) : T.Zero, simd, ref Unsafe.Add(ref x, o * n), n);
+    }
+
     /// <summary>As <see cref="RowSum{T, TOp}"/>, with super-blocks spread over threads (same bits).</summary>
     public static T RowSumParallel<T, TOp>(TOp op, T s, bool simd, ReadOnlySpan<T> x)
         where T : unmanaged, INumberBase<T> where TOp : struct, IBinaryOperator<T>
@@ -164,6 +184,7 @@ internal static unsafe class ReductionCore
         {
             if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && n >= Vector512<T>.Count)
             {
+                if (n <= ChunkLength) return Vector512.Sum(ChunkSum512(op, s, ref x, n));
                 Span<Vector512<T>> stack = stackalloc Vector512<T>[StackDepth];
                 int top = 0;
                 long count = 0;
@@ -222,6 +243,36 @@ internal static unsafe class ReductionCore
             }
         }
         return ScalarBlockSum(op, s, ref x, n);
+    }
+
+    /// <summary>
+    /// The one-chunk case of <see cref="BlockSum"/> (n ≤ <see cref="ChunkLength"/>) without the cascade
+    /// stack: a single pushed vector collapses to itself, so the bits are the same. Short rows (a
+    /// 1024-wide sum over the last axis) spend a tenth of their time on that bookkeeping otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> ChunkSum512<T, TOp>(TOp op, T s, ref T x, nint n)
+        where T : unmanaged, INumberBase<T> where TOp : struct, IBinaryOperator<T>
+    {
+        nint c = Vector512<T>.Count, i = 0;
+        Vector512<T> vs = Vector512.Create(s);
+        if (n == ChunkLength)
+        {
+            Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (; i < ChunkLength; i += 4 * c)
+            {
+                a0 += op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)i), vs);
+                a1 += op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)(i + c)), vs);
+                a2 += op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)(i + 2 * c)), vs);
+                a3 += op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)(i + 3 * c)), vs);
+            }
+            return (a0 + a1) + (a2 + a3);
+        }
+        Vector512<T> t0 = Vector512<T>.Zero, t1 = t0;
+        for (; i <= n - c; i += c) t0 += op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)i), vs);
+        if (i < n)
+            t1 = op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)(n - c)), vs) & TailMask512<T>(n - i);
+        return t0 + t1;
     }
 
     private static T ScalarBlockSum<T, TOp>(TOp op, T s, ref T x, nint n)

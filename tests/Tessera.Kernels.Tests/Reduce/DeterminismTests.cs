@@ -56,6 +56,65 @@ public class DeterminismTests
         SameForAllThreadCounts("std over dim 1", () => { var d = new float[3 * 130]; AxisReductions.Std<float>(x, 3, 1000, 130, d); return d; });
     }
 
+    [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(100)]
+    [InlineData(1023)]
+    [InlineData(1024)]
+    [InlineData(1025)]
+    [InlineData(2051)]
+    public void RowSumsGiveTheBitsOfEachRowsFullReduction(int rowLength)
+    {
+        // Short rows take an inlined one-chunk path; it must keep the documented summation order,
+        // i.e. equal a full reduction of that row alone, bit for bit.
+        const int rows = 70;
+        float[] x = TestData.Uniform<float>(rows * rowLength, -1, 1, rowLength);
+        var sums = new float[rows];
+        AxisReductions.Sum<float>(x, rows, rowLength, 1, sums);
+        var expected = new float[rows];
+        for (int r = 0; r < rows; r++)
+            expected[r] = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && rowLength <= 1024
+                ? OneChunkReference(x.AsSpan(r * rowLength, rowLength))
+                : Reductions.Sum<float>(x.AsSpan(r * rowLength, rowLength));
+        KernelAssert.Same<float>(expected, sums, $"row sums of length {rowLength}");
+        var doubles = TestData.Uniform<double>(rows * rowLength, -1, 1, rowLength + 1);
+        var dsums = new double[rows];
+        AxisReductions.Sum<double>(doubles, rows, rowLength, 1, dsums);
+        for (int r = 0; r < rows; r++) Assert.Equal(Reductions.Sum<double>(doubles.AsSpan(r * rowLength, rowLength)), dsums[r]);
+    }
+
+    /// <summary>
+    /// The documented order for a row of at most one 1024-element chunk, written out lane by lane:
+    /// a full chunk uses four accumulators combined as (a0 + a1) + (a2 + a3); a shorter row one
+    /// accumulator plus a masked tail vector ending at the last element.
+    /// </summary>
+    private static float OneChunkReference(ReadOnlySpan<float> x)
+    {
+        const int lanes = 16;
+        var v = new float[lanes];
+        int n = x.Length;
+        if (n == 1024)
+        {
+            var acc = new float[4, lanes];
+            for (int i = 0; i < n; i += 4 * lanes)
+                for (int k = 0; k < 4; k++)
+                    for (int l = 0; l < lanes; l++) acc[k, l] += x[i + k * lanes + l];
+            for (int l = 0; l < lanes; l++) v[l] = (acc[0, l] + acc[1, l]) + (acc[2, l] + acc[3, l]);
+        }
+        else
+        {
+            var t0 = new float[lanes];
+            int i = 0;
+            for (; i <= n - lanes; i += lanes)
+                for (int l = 0; l < lanes; l++) t0[l] += x[i + l];
+            int valid = n - i;
+            for (int l = 0; l < lanes; l++)
+                v[l] = t0[l] + (valid > 0 && l >= lanes - valid ? x[n - lanes + l] : 0f);
+        }
+        return System.Runtime.Intrinsics.Vector512.Sum(System.Runtime.Intrinsics.Vector512.Create(v));
+    }
+
     [Fact]
     public void SoftmaxCrossEntropyAndNormsDoNotDependOnThreadCount()
     {
