@@ -13,13 +13,15 @@ ops = {
     "gelu": lambda: torch.nn.functional.gelu(a), "sigmoid": lambda: torch.sigmoid(a), "tanh": lambda: torch.tanh(a),
     "sum": lambda: a.sum(), "max": lambda: a.max(), "sum_rows": lambda: m.sum(1), "softmax_rows": lambda: torch.softmax(m, 1),
 }
+REPS, ROUNDS = 20, 30  # same as ElementwiseBench.BestMicroseconds
 for name in (sys.argv[1:] or ops):
     f = ops[name]
-    for _ in range(10): f()
+    warm, i = time.perf_counter(), 0
+    while i < 10 or time.perf_counter() - warm < 0.2:
+        f(); i += 1
     best = float("inf")
-    for _ in range(7):
-        reps = 50
+    for _ in range(ROUNDS):
         t = time.perf_counter()
-        for _ in range(reps): f()
-        best = min(best, (time.perf_counter() - t) / reps)
+        for _ in range(REPS): f()
+        best = min(best, (time.perf_counter() - t) / REPS)
     print(json.dumps({"workload": "elementwise", "op": name, "n": n, "us": round(best * 1e6, 1)}), flush=True)
