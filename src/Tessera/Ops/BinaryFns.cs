@@ -5,6 +5,7 @@ namespace Tessera.Ops;
 
 internal struct AddFn : IBinaryFn
 {
+    public static BinaryOp Kind => BinaryOp.Add;
     public static T Scalar<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a + b;
     public static void Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Arithmetic.Add(a, b, y);
     public static void SpanScalar<T>(ReadOnlySpan<T> a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Arithmetic.Add(a, b, y);
@@ -13,6 +14,7 @@ internal struct AddFn : IBinaryFn
 
 internal struct SubFn : IBinaryFn
 {
+    public static BinaryOp Kind => BinaryOp.Subtract;
     public static T Scalar<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a - b;
     public static void Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Arithmetic.Subtract(a, b, y);
     public static void SpanScalar<T>(ReadOnlySpan<T> a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Arithmetic.Subtract(a, b, y);
@@ -21,6 +23,7 @@ internal struct SubFn : IBinaryFn
 
 internal struct MulFn : IBinaryFn
 {
+    public static BinaryOp Kind => BinaryOp.Multiply;
     public static T Scalar<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * b;
     public static void Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Arithmetic.Multiply(a, b, y);
     public static void SpanScalar<T>(ReadOnlySpan<T> a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Arithmetic.Multiply(a, b, y);
@@ -29,6 +32,7 @@ internal struct MulFn : IBinaryFn
 
 internal struct DivFn : IBinaryFn
 {
+    public static BinaryOp Kind => BinaryOp.Divide;
     public static T Scalar<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a / b;
     public static void Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Arithmetic.Divide(a, b, y);
     public static void SpanScalar<T>(ReadOnlySpan<T> a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Arithmetic.Divide(a, b, y);
@@ -37,6 +41,7 @@ internal struct DivFn : IBinaryFn
 
 internal struct PowFn : IBinaryFn
 {
+    public static BinaryOp Kind => BinaryOp.Pow;
     public static T Scalar<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Pow(a, b);
     public static void Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Arithmetic.Pow(a, b, y);
     // The kernel special-cases common exponents (2, 3, ±0.5, −1, ...) as PyTorch does.
@@ -46,6 +51,7 @@ internal struct PowFn : IBinaryFn
 
 internal struct MaximumFn : IBinaryFn
 {
+    public static BinaryOp Kind => BinaryOp.Maximum;
     public static T Scalar<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.IsNaN(a) || T.IsNaN(b) ? T.NaN : (a > b ? a : b);
     public static void Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Arithmetic.Maximum(a, b, y);
     public static void SpanScalar<T>(ReadOnlySpan<T> a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Arithmetic.Maximum(a, b, y);
@@ -54,6 +60,7 @@ internal struct MaximumFn : IBinaryFn
 
 internal struct MinimumFn : IBinaryFn
 {
+    public static BinaryOp Kind => BinaryOp.Minimum;
     public static T Scalar<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.IsNaN(a) || T.IsNaN(b) ? T.NaN : (a < b ? a : b);
     public static void Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Arithmetic.Minimum(a, b, y);
     public static void SpanScalar<T>(ReadOnlySpan<T> a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Arithmetic.Minimum(a, b, y);
