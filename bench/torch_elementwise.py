@@ -8,10 +8,15 @@ n = 1 << 20
 g = torch.Generator().manual_seed(0)
 a, b = torch.randn(n, generator=g), torch.randn(n, generator=g)
 m = a.view(1024, 1024)
+row = torch.randn(1024, generator=g)
+pos = b.abs()
 ops = {
-    "add": lambda: a + b, "mul": lambda: a * b, "exp": lambda: torch.exp(a), "relu": lambda: torch.relu(a),
+    "add": lambda: a + b, "sub": lambda: a - b, "mul": lambda: a * b, "div": lambda: a / pos, "add_row": lambda: m + row,
+    "exp": lambda: torch.exp(a), "sqrt": lambda: torch.sqrt(pos), "relu": lambda: torch.relu(a),
     "gelu": lambda: torch.nn.functional.gelu(a), "sigmoid": lambda: torch.sigmoid(a), "tanh": lambda: torch.tanh(a),
-    "sum": lambda: a.sum(), "max": lambda: a.max(), "sum_rows": lambda: m.sum(1), "softmax_rows": lambda: torch.softmax(m, 1),
+    "sum": lambda: a.sum(), "mean": lambda: a.mean(), "var": lambda: a.var(), "max": lambda: a.max(),
+    "argmax": lambda: a.argmax(), "sum_rows": lambda: m.sum(1), "sum_cols": lambda: m.sum(0),
+    "softmax_rows": lambda: torch.softmax(m, 1), "log_softmax_rows": lambda: torch.log_softmax(m, 1),
 }
 REPS, ROUNDS = 20, 30  # same as ElementwiseBench.BestMicroseconds
 for name in (sys.argv[1:] or ops):

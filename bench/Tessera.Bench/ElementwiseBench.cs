@@ -7,7 +7,8 @@ namespace Tessera.Bench;
 public static class ElementwiseBench
 {
     /// <summary>Op names in benchmark order.</summary>
-    public static readonly string[] Ops = ["add", "mul", "exp", "relu", "gelu", "sigmoid", "tanh", "sum", "max", "sum_rows", "softmax_rows"];
+    public static readonly string[] Ops = ["add", "sub", "mul", "div", "add_row", "exp", "sqrt", "relu", "gelu", "sigmoid", "tanh",
+        "sum", "mean", "var", "max", "argmax", "sum_rows", "sum_cols", "softmax_rows", "log_softmax_rows"];
 
     /// <summary>Runs the named ops (all when empty) and reports the best time per call in microseconds.</summary>
     public static IEnumerable<(string Op, int N, double Us)> Run(IReadOnlyCollection<string> ops)
@@ -17,19 +18,30 @@ public static class ElementwiseBench
         var a = Tensor.Randn([n], g);
         var b = Tensor.Randn([n], g);
         var m = a.Reshape(1024, 1024);
+        var row = Tensor.Randn([1024], g);
+        var pos = b.Abs();
         var table = new Dictionary<string, Func<Tensor>>
         {
             ["add"] = () => a + b,
+            ["sub"] = () => a - b,
             ["mul"] = () => a * b,
+            ["div"] = () => a / pos,
+            ["add_row"] = () => m + row,
             ["exp"] = () => a.Exp(),
+            ["sqrt"] = () => pos.Sqrt(),
             ["relu"] = () => a.Relu(),
             ["gelu"] = () => a.Gelu(),
             ["sigmoid"] = () => a.Sigmoid(),
             ["tanh"] = () => a.Tanh(),
             ["sum"] = () => a.Sum(),
+            ["mean"] = () => a.Mean(),
+            ["var"] = () => a.Var(),
             ["max"] = () => a.Max(),
+            ["argmax"] = () => a.Argmax(),
             ["sum_rows"] = () => m.Sum(1),
+            ["sum_cols"] = () => m.Sum(0),
             ["softmax_rows"] = () => m.Softmax(1),
+            ["log_softmax_rows"] = () => m.LogSoftmax(1),
         };
         foreach (string op in ops.Count == 0 ? Ops : ops)
         {
