@@ -168,7 +168,7 @@ public static unsafe class Comparisons
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void CompareRange<T, TCmp>(ref T x, ref T y, T s, bool scalarY, ref byte m, nint n, bool simd)
         where T : unmanaged where TCmp : struct, IComparisonOperator<T>
     {
@@ -242,7 +242,7 @@ public static unsafe class Comparisons
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void SelectRange<T>(ref byte m, ref T a, T s, bool scalarA, ref T b, ref T d, nint n, bool simd) where T : unmanaged
     {
         nint i = 0;

@@ -58,7 +58,7 @@ internal static unsafe class DgemmBlocked
     }
 
     /// <summary>dst[p·nc + j] = op(B)[p0 + p, j0 + j].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void PackB(bool transB, double* b, nint ldb, int p0, int kc, int j0, int nc, double* dst)
     {
         for (int p = 0; p < kc; p++, dst += nc)
@@ -80,7 +80,7 @@ internal static unsafe class DgemmBlocked
         public nint Lda, Ldc;
 
         /// <summary>Row groups [g0, g1) (rows 4·g0 .. 4·g1) of C for the current block.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
         public void RowGroups(long g0, long g1)
         {
             int i = (int)g0 * MR, end = (int)Math.Min(M, g1 * MR);

@@ -9,7 +9,7 @@ internal static unsafe class SgemmEdge
     /// C[r, j] = alpha·T[r, j] + beta·C[r, j] for r &lt; rows, j &lt; cols, rounding exactly like the
     /// micro-kernels' vector update (fma(t, alpha, beta·c); alpha·t when beta is 0, C unread).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void Store(float* tile, int ldt, float* c, nint ldc, int rows, int cols, float alpha, float beta)
     {
         for (int r = 0; r < rows; r++, tile += ldt, c += ldc)

@@ -18,7 +18,7 @@ internal static unsafe class SgemmKernelAvx2
     public const int NR = 16;
 
     /// <summary>6×16 tile.</summary>
-    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void Kernel6x16(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc, float alpha, float beta)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;

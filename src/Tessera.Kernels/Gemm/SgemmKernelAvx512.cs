@@ -24,7 +24,7 @@ internal static unsafe class SgemmKernelAvx512
     public const int NR = 32;
 
     /// <summary>12×32 tile: 24 accumulators, 12 broadcasts and 2 loads per 24 FMAs.</summary>
-    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void Kernel12x32(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc, float alpha, float beta)
     {
         PrefetchC(c, ldc, 12);
@@ -69,7 +69,7 @@ internal static unsafe class SgemmKernelAvx512
     }
 
     /// <summary>8×32 tile: 16 accumulators; exact fit for row counts that are multiples of 8 (64, 128, …).</summary>
-    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void Kernel8x32(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc, float alpha, float beta)
     {
         PrefetchC(c, ldc, 8);
@@ -109,7 +109,7 @@ internal static unsafe class SgemmKernelAvx512
     /// 8×32 tile reading A straight from row-major storage: a(r, p) = a[r·lda + p]. Used for
     /// skinny products where each A element is reused too few times to repay packing.
     /// </summary>
-    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void KernelRows8x32(int kc, float* a, nint lda, float* b, nint bStep, float* c, nint ldc, float alpha, float beta)
     {
         PrefetchC(c, ldc, 8);
@@ -147,7 +147,7 @@ internal static unsafe class SgemmKernelAvx512
     }
 
     /// <summary>12×16 tile for a last column panel of at most 16: half the work of padding it to 32.</summary>
-    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void Kernel12x16(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc, float alpha, float beta)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
@@ -179,7 +179,7 @@ internal static unsafe class SgemmKernelAvx512
     }
 
     /// <summary>8×16 tile for a last column panel of at most 16.</summary>
-    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void Kernel8x16(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc, float alpha, float beta)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
@@ -202,7 +202,7 @@ internal static unsafe class SgemmKernelAvx512
     }
 
     /// <summary>8×16 tile reading A in place from row-major storage (a[r·lda + p]).</summary>
-    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void KernelRows8x16(int kc, float* a, nint lda, float* b, nint bStep, float* c, nint ldc, float alpha, float beta)
     {
         float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;

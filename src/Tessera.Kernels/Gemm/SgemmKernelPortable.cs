@@ -17,7 +17,7 @@ internal static unsafe class SgemmKernelPortable
     public const int NR = 8;
 
     /// <summary>4×8 tile.</summary>
-    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void Kernel4x8(int kc, float* a, nint aStep, float* b, nint bStep, float* c, nint ldc, float alpha, float beta)
     {
         Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default;

@@ -18,7 +18,7 @@ namespace Tessera.Kernels.Gemm;
 internal static unsafe class SgemmPacked
 {
     /// <summary>Computes rows [m0, m1) × columns [n0, n1) of C.</summary>
-    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void Run(in SgemmProblem p, SgemmMicroKernel kernel, int m0, int m1, int n0, int n1)
     {
         int mr = kernel.MR, nr = kernel.NR;

@@ -18,7 +18,7 @@ namespace Tessera.Kernels.Gemm;
 internal static unsafe class SgemmPacking
 {
     /// <summary>Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into mr-row micro-panels at <paramref name="dst"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void PackA(bool transA, float* a, nint lda, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
         for (int ir = 0; ir < mc; ir += mr)
@@ -35,7 +35,7 @@ internal static unsafe class SgemmPacking
     }
 
     /// <summary>Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into nr-column micro-panels at <paramref name="dst"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void PackB(bool transB, float* b, nint ldb, int p0, int kc, int j0, int nc, int nr, float* dst)
     {
         for (int jr = 0; jr < nc; jr += nr)
@@ -53,7 +53,7 @@ internal static unsafe class SgemmPacking
     /// <summary>
     /// dst[s·width + e] = src[s·ld + e] for s &lt; steps, e &lt; count; zero for count ≤ e &lt; width.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void CopyRuns(float* src, nint ld, int steps, int count, int width, float* dst)
     {
         if (count == width && width == 32 && Vector512.IsHardwareAccelerated)
@@ -86,7 +86,7 @@ internal static unsafe class SgemmPacking
     /// <summary>
     /// dst[s·width + r] = src[r·ld + s] for r &lt; count, s &lt; steps; zero for count ≤ r &lt; width.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void Transpose(float* src, nint ld, int count, int steps, int width, float* dst)
     {
         int r = 0;

@@ -28,7 +28,7 @@ internal static unsafe class SgemmSmall
     /// op(B) rows are contiguous: C[i.., j..j+16] accumulates a(i, q)·B[q, j..j+16] over q, for up
     /// to four rows at once so each B load feeds four FMAs.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void RunRowAxpy(in SgemmProblem p, int n0, int n1)
     {
         // a(i, q) = aRow[q·aStep] with aRow = A + i·lda (plain) or A + i (transposed).
@@ -92,7 +92,7 @@ internal static unsafe class SgemmSmall
         Store8(c + 8, acc1, p.Alpha, p.Beta);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void ScalarColumns(in SgemmProblem p, float* aRow, nint aStep, int i, int j0, int j1)
     {
         for (int j = j0; j < j1; j++)
@@ -106,7 +106,7 @@ internal static unsafe class SgemmSmall
     }
 
     /// <summary>A not transposed, B transposed: both operands contiguous along k, so each C element is a dot product.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void RunDots(in SgemmProblem p, int n0, int n1)
     {
         int k8 = Vector256.IsHardwareAccelerated ? p.K & ~7 : 0;
@@ -138,7 +138,7 @@ internal static unsafe class SgemmSmall
     }
 
     /// <summary>Both transposed: plain strided loops (only small sizes come here).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void RunScalar(in SgemmProblem p, int n0, int n1)
     {
         for (int i = 0; i < p.M; i++)

@@ -78,7 +78,7 @@ internal static unsafe class ElementwiseDriver
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     internal static void UnaryRange<T, TOp>(TOp op, bool simd, ref T x, ref T d, nint n)
         where T : unmanaged where TOp : struct, IUnaryOperator<T>
     {
@@ -161,7 +161,7 @@ internal static unsafe class ElementwiseDriver
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     internal static void BinaryRange<T, TOp>(TOp op, bool simd, ref T x, ref T y, ref T d, nint n)
         where T : unmanaged where TOp : struct, IBinaryOperator<T>
     {
@@ -246,7 +246,7 @@ internal static unsafe class ElementwiseDriver
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     internal static void TernaryRange<T, TOp>(TOp op, bool simd, ref T x, ref T y, ref T z, ref T d, nint n)
         where T : unmanaged where TOp : struct, ITernaryOperator<T>
     {

@@ -118,7 +118,7 @@ internal static unsafe class ReductionCore
     /// the same bits as calling <see cref="RowSum{T, TOp}"/> per row. Rows of at most one chunk (a
     /// softmax or a sum over a 1024-wide last axis) run in one inlined loop without per-row calls.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void RowSums<T, TOp>(TOp op, bool simd, ref T x, nint n, ref T shift, bool hasShift, ref T dst, nint o0, nint o1)
         where T : unmanaged, INumberBase<T> where TOp : struct, IBinaryOperator<T>
     {
@@ -176,7 +176,7 @@ internal static unsafe class ReductionCore
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static T BlockSum<T, TOp>(TOp op, T s, bool simd, ref T x, nint n)
         where T : unmanaged, INumberBase<T> where TOp : struct, IBinaryOperator<T>
     {
@@ -297,7 +297,7 @@ internal static unsafe class ReductionCore
     /// d_i = e^(x_i - m) and returns their sum (same order as <see cref="RowSum{T, TOp}"/>).
     /// <paramref name="d"/> may be <paramref name="x"/> itself.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static T ExpShiftStoreSum<T>(T m, bool simd, ref T x, ref T d, nint n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (n > SuperBlock)
@@ -431,7 +431,7 @@ internal static unsafe class ReductionCore
         return Collapse(stack, top);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static T BlockSum2<T, TOp>(TOp op, bool simd, ref T x, ref T y, nint n)
         where T : unmanaged, INumberBase<T> where TOp : struct, IBinaryOperator<T>
     {
@@ -560,7 +560,7 @@ internal static unsafe class ReductionCore
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static T BlockDot<T>(bool simd, ref T x, ref T y, nint n) where T : unmanaged, INumberBase<T>
     {
         if (simd && Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && n >= Vector512<T>.Count)
@@ -651,7 +651,7 @@ internal static unsafe class ReductionCore
     // ------------------------------------------------------------------ max / min / first index
 
     /// <summary>Max (or min) of a contiguous row, NaN-propagating; n must be at least 1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static T RowExtremum<T>(bool max, bool simd, ref T x, nint n) where T : unmanaged, INumber<T>
     {
         nint i = 0;
@@ -738,7 +738,7 @@ internal static unsafe class ReductionCore
     }
 
     /// <summary>First index i with x_i == value, or with x_i NaN when value is NaN; -1 if none.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static nint IndexOfFirst<T>(bool simd, ref T x, nint n, T value) where T : unmanaged, INumber<T>
     {
         bool nan = T.IsNaN(value);
@@ -769,7 +769,7 @@ internal static unsafe class ReductionCore
     /// dst[j] = Σ_r op(x[r * inner + j], shift[j]) for j in [j0, j1), r in [0, rows); shift may be
     /// empty-ref when the op ignores it (pass <paramref name="hasShift"/> false).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void ColumnSum<T, TOp>(TOp op, bool simd, ref T x, nint rows, nint inner, ref T shift, bool hasShift, ref T dst, nint j0, nint j1)
         where T : unmanaged, INumberBase<T> where TOp : struct, IBinaryOperator<T>
     {
@@ -870,7 +870,7 @@ internal static unsafe class ReductionCore
     }
 
     /// <summary>dst[j] = max (or min) over r of x[r * inner + j] for j in [j0, j1), NaN-propagating; rows &gt;= 1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void ColumnExtremum<T>(bool max, bool simd, ref T x, nint rows, nint inner, ref T dst, nint j0, nint j1)
         where T : unmanaged, INumber<T>
     {
