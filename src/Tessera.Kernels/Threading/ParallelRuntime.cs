@@ -163,10 +163,15 @@ public static class ParallelRuntime
 
     private sealed class Worker
     {
-        private const int SpinIterations = 2000;
+        // Polls before sleeping: first with pause instructions only (a new job is seen within
+        // ~0.1 µs), then with yields to the OS, then it blocks. Kernels arrive back to back in
+        // training loops, and a worker that starts late makes the whole op wait for its chunk.
+        private static readonly long HotSpinTicks = System.Diagnostics.Stopwatch.Frequency / 20_000;   // 50 µs
+        private const int YieldIterations = 2000;
 
         private readonly SemaphoreSlim _signal = new(0);
-        private Job? _job;
+        private Job? _pending;
+        private int _sleeping;
 
         public Worker(int index)
         {
@@ -176,8 +181,46 @@ public static class ParallelRuntime
 
         public void Start(Job job)
         {
-            Volatile.Write(ref _job, job);
-            _signal.Release();
+            Volatile.Write(ref _pending, job);
+            // Full fence between publishing the job and reading the sleep flag (paired with the
+            // worker's Exchange below), so a worker about to block either sees the job or is woken.
+            Interlocked.MemoryBarrier();
+            if (Volatile.Read(ref _sleeping) != 0) _signal.Release();
+        }
+
+        private Job? Take() => Interlocked.Exchange(ref _pending, null);
+
+        private Job WaitForJob()
+        {
+            Job? job;
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            do
+            {
+                for (int i = 0; i < 64; i++)
+                {
+                    if (Volatile.Read(ref _pending) is not null && (job = Take()) is not null) return job;
+                    Thread.SpinWait(1);
+                }
+            }
+            while (System.Diagnostics.Stopwatch.GetTimestamp() - start < HotSpinTicks);
+            var spin = new SpinWait();
+            for (int i = 0; i < YieldIterations; i++)
+            {
+                if ((job = Take()) is not null) return job;
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+            while (true)
+            {
+                Interlocked.Exchange(ref _sleeping, 1);
+                if ((job = Take()) is not null)
+                {
+                    Volatile.Write(ref _sleeping, 0);
+                    return job;
+                }
+                _signal.Wait();          // a Release from Start may also be stale: loop and look again
+                Volatile.Write(ref _sleeping, 0);
+                if ((job = Take()) is not null) return job;
+            }
         }
 
         private void Loop()
@@ -185,12 +228,7 @@ public static class ParallelRuntime
             _insideParallelRegion = true;
             while (true)
             {
-                // Spin for a while before blocking: kernels arrive back to back in training loops,
-                // and waking a blocked thread costs more than a short kernel.
-                var spin = new SpinWait();
-                for (int i = 0; i < SpinIterations && _signal.CurrentCount == 0; i++) spin.SpinOnce(sleep1Threshold: -1);
-                _signal.Wait();
-                Job job = Volatile.Read(ref _job)!;
+                Job job = WaitForJob();
                 job.RunChunks();
                 job.WorkerDone();
             }
