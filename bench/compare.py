@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Runs Tessera's benchmarks and the PyTorch reference scripts side by side, in one session, and
-prints the ratio tessera/torch for each workload (higher is better for Tessera).
+prints the ratio tessera/torch for each workload (higher is better for Tessera): best against best, and the
+median over rounds of the ratio within each alternation pair.
 Needs Debian's python3-torch; run with /usr/bin/python3 bench/compare.py [--rounds N] [--threads T]."""
 import argparse, json, os, subprocess, sys
 
@@ -33,21 +34,23 @@ def main():
     for name, key, metric, higher, ours_cmd, torch_cmd in suites:
         if torch_cmd is None or name not in args.suites.split(","):
             continue
-        best_ours, best_torch = {}, {}
+        rounds_ours, rounds_torch = [], []
         for _ in range(args.rounds):  # alternate so both see the same machine conditions
-            for r in lines(ours_cmd):
-                k = key(r); v = r[metric]
-                best_ours[k] = max(best_ours.get(k, v), v) if higher else min(best_ours.get(k, v), v)
-            for r in lines(torch_cmd, env):
-                k = key(r); v = r[metric]
-                best_torch[k] = max(best_torch.get(k, v), v) if higher else min(best_torch.get(k, v), v)
-        for k in best_ours:
-            if k not in best_torch:
+            rounds_ours.append({key(r): r[metric] for r in lines(ours_cmd)})
+            rounds_torch.append({key(r): r[metric] for r in lines(torch_cmd, env)})
+        pick = max if higher else min
+        for k in rounds_ours[0]:
+            if k not in rounds_torch[0]:
                 continue
-            o, p = best_ours[k], best_torch[k]
+            o = pick(r[k] for r in rounds_ours)
+            p = pick(r[k] for r in rounds_torch)
             ratio = o / p if higher else p / o
+            # The ratio within each alternation pair, then their median: robust to one side
+            # catching a lucky or an unlucky round.
+            per_round = sorted((ro[k] / rt[k]) if higher else (rt[k] / ro[k]) for ro, rt in zip(rounds_ours, rounds_torch))
+            median = per_round[len(per_round) // 2] if len(per_round) % 2 else (per_round[len(per_round) // 2 - 1] + per_round[len(per_round) // 2]) / 2
             print(json.dumps({"suite": name, "case": "x".join(map(str, k)), "tessera": o, "torch": p, "metric": metric,
-                              "speedup_vs_torch": round(ratio, 2)}), flush=True)
+                              "speedup_vs_torch": round(ratio, 2), "median_round_speedup": round(median, 2)}), flush=True)
 
 if __name__ == "__main__":
     main()
