@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Tessera.Kernels.Operators;
 using Tessera.Kernels.Threading;
 using static Tessera.Kernels.Operators.ReductionOperators;
@@ -266,29 +267,79 @@ public static unsafe class AxisReductions
                 else IndexRowsParallel(simd, x, reduce, values, indices);
                 return;
             }
-            // Columns: sweep rows once, resolving each column at its first hit.
-            for (int o = 0; o < outer; o++)
-            {
-                ReadOnlySpan<T> slab = x.Slice(o * reduce * inner, reduce * inner);
-                ReadOnlySpan<T> v = values.Slice(o * inner, inner);
-                Span<long> idx = indices.Slice(o * inner, inner);
-                idx.Fill(-1);
-                int unresolved = inner;
-                for (int r = 0; r < reduce && unresolved > 0; r++)
-                {
-                    ReadOnlySpan<T> row = slab.Slice(r * inner, inner);
-                    for (int j = 0; j < inner; j++)
-                    {
-                        if (idx[j] >= 0) continue;
-                        T a = row[j], m = v[j];
-                        if (a == m || (T.IsNaN(m) && T.IsNaN(a))) { idx[j] = r; unresolved--; }
-                    }
-                }
-            }
+            // Columns: sweep rows once per 64-column tile, resolving each column at its first hit.
+            int tiles = (inner + TileColumns - 1) / TileColumns, units = outer * tiles;
+            if (!ElementwiseDriver.ShouldSplit(x.Length) || units < 2)
+                ResolveColumns(simd, ref MemoryMarshal.GetReference(x), reduce, inner, ref MemoryMarshal.GetReference(values),
+                    ref MemoryMarshal.GetReference(indices), 0, units);
+            else ResolveColumnsParallel(simd, x, reduce, inner, values, indices, units);
         }
         finally
         {
             if (rented is not null) ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    private static void ResolveColumnsParallel<T>(bool simd, ReadOnlySpan<T> x, int reduce, int inner, ReadOnlySpan<T> values, Span<long> indices, int units)
+        where T : unmanaged, INumber<T>
+    {
+        fixed (T* px = x)
+        fixed (T* pv = values)
+        fixed (long* pi = indices)
+        {
+            nint ax = (nint)px, av = (nint)pv, ai = (nint)pi;
+            ParallelRuntime.For(0, units, GrainUnits(reduce, inner), (u0, u1) =>
+                ResolveColumns(simd, ref Unsafe.AsRef<T>((T*)ax), reduce, inner, ref Unsafe.AsRef<T>((T*)av), ref Unsafe.AsRef<long>((long*)ai), (int)u0, (int)u1));
+        }
+    }
+
+    /// <summary>
+    /// For each (outer, 64-column tile) unit in [u0, u1): indices[o, j] = the first r with
+    /// x[o, r, j] == values[o, j] (or both NaN). Rows are compared a vector at a time and a tile
+    /// stops as soon as all its columns are resolved.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void ResolveColumns<T>(bool simd, ref T x, int reduce, int inner, ref T values, ref long indices, int u0, int u1)
+        where T : unmanaged, INumber<T>
+    {
+        int tiles = (inner + TileColumns - 1) / TileColumns;
+        int lanes = Vector512<T>.Count;
+        bool vector = simd && Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported;
+        for (int u = u0; u < u1; u++)
+        {
+            int o = u / tiles, j0 = u % tiles * TileColumns, j1 = Math.Min(inner, j0 + TileColumns);
+            ref T slab = ref Unsafe.Add(ref x, (nint)o * reduce * inner);
+            ref T v = ref Unsafe.Add(ref values, (nint)o * inner);
+            ref long idx = ref Unsafe.Add(ref indices, (nint)o * inner);
+            for (int j = j0; j < j1; j++) Unsafe.Add(ref idx, j) = -1;
+            int unresolved = j1 - j0;
+            for (int r = 0; r < reduce && unresolved > 0; r++)
+            {
+                ref T row = ref Unsafe.Add(ref slab, (nint)r * inner);
+                int j = j0;
+                if (vector)
+                {
+                    for (; j <= j1 - lanes; j += lanes)
+                    {
+                        Vector512<T> a = Vector512.LoadUnsafe(ref row, (nuint)j), m = Vector512.LoadUnsafe(ref v, (nuint)j);
+                        // a == m, or both NaN (x != x only for NaN).
+                        Vector512<T> hit = Vector512.Equals(a, m) | (~Vector512.Equals(a, a) & ~Vector512.Equals(m, m));
+                        ulong bits = hit.ExtractMostSignificantBits();
+                        while (bits != 0)
+                        {
+                            int jj = j + BitOperations.TrailingZeroCount(bits);
+                            bits &= bits - 1;
+                            if (Unsafe.Add(ref idx, jj) < 0) { Unsafe.Add(ref idx, jj) = r; unresolved--; }
+                        }
+                    }
+                }
+                for (; j < j1; j++)
+                {
+                    if (Unsafe.Add(ref idx, j) >= 0) continue;
+                    T a = Unsafe.Add(ref row, j), m = Unsafe.Add(ref v, j);
+                    if (a == m || (T.IsNaN(m) && T.IsNaN(a))) { Unsafe.Add(ref idx, j) = r; unresolved--; }
+                }
+            }
         }
     }
 

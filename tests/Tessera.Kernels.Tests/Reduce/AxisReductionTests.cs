@@ -106,6 +106,48 @@ public class AxisReductionTests
             }
     }
 
+    [Theory]
+    [InlineData(1, 300, 1000)]   // 300K elements: split over threads, 16 tiles of 64 columns
+    [InlineData(3, 40, 83)]      // vector lanes plus a scalar tail per tile
+    public void ColumnArgMaxInFloatFindsTheFirstHitIncludingNaN(int outer, int reduce, int inner)
+    {
+        var rnd = new Random(reduce);
+        float[] x = new float[outer * reduce * inner];
+        for (int i = 0; i < x.Length; i++) x[i] = rnd.Next(-3, 4);   // many ties
+        // A few columns get NaNs (twice, so the first must win); one column is constant.
+        foreach (int j in new[] { 0, 17, inner - 1 })
+        {
+            x[(0 * reduce + reduce / 3) * inner + j] = float.NaN;
+            x[(0 * reduce + reduce / 2) * inner + j] = float.NaN;
+        }
+        for (int r = 0; r < reduce; r++) x[(0 * reduce + r) * inner + 5] = 2f;
+        int m = outer * inner;
+        var vmax = new float[m]; var amax = new long[m]; var amin = new long[m];
+        AxisReductions.MaxWithIndex<float>(x, outer, reduce, inner, vmax, amax);
+        AxisReductions.ArgMin<float>(x, outer, reduce, inner, amin);
+        for (int o = 0; o < outer; o++)
+            for (int j = 0; j < inner; j++)
+            {
+                long bi = -1, si = -1;
+                for (int r = 0; r < reduce && bi < 0; r++)
+                    if (float.IsNaN(x[(o * reduce + r) * inner + j])) bi = si = r;
+                if (bi < 0)
+                {
+                    bi = si = 0;
+                    for (int r = 1; r < reduce; r++)
+                    {
+                        float v = x[(o * reduce + r) * inner + j];
+                        if (v > x[(o * reduce + bi) * inner + j]) bi = r;
+                        if (v < x[(o * reduce + si) * inner + j]) si = r;
+                    }
+                }
+                Assert.True(bi == amax[o * inner + j], $"argmax[{o},{j}] = {amax[o * inner + j]}, expected {bi}");
+                Assert.True(si == amin[o * inner + j], $"argmin[{o},{j}] = {amin[o * inner + j]}, expected {si}");
+                Assert.Equal(x[(o * reduce + bi) * inner + j], vmax[o * inner + j]);
+            }
+        Assert.Equal(0, amax[5]);   // the constant column resolves at its first row
+    }
+
     [Fact]
     public void NaNSlicesGiveNaNAndTheFirstNaNIndex()
     {
