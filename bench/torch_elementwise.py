@@ -16,6 +16,8 @@ ops = {
     "gelu": lambda: torch.nn.functional.gelu(a), "sigmoid": lambda: torch.sigmoid(a), "tanh": lambda: torch.tanh(a),
     "sum": lambda: a.sum(), "mean": lambda: a.mean(), "var": lambda: a.var(), "max": lambda: a.max(),
     "argmax": lambda: a.argmax(), "sum_rows": lambda: m.sum(1), "sum_cols": lambda: m.sum(0),
+    "mean_rows": lambda: m.mean(1), "var_rows": lambda: m.var(1), "max_rows": lambda: m.max(1), "max_cols": lambda: m.max(0),
+    "logsumexp_rows": lambda: torch.logsumexp(m, 1),
     "softmax_rows": lambda: torch.softmax(m, 1), "log_softmax_rows": lambda: torch.log_softmax(m, 1),
 }
 REPS, ROUNDS = 20, 30  # same as ElementwiseBench.BestMicroseconds

@@ -8,7 +8,8 @@ public static class ElementwiseBench
 {
     /// <summary>Op names in benchmark order.</summary>
     public static readonly string[] Ops = ["add", "sub", "mul", "div", "add_row", "exp", "sqrt", "relu", "gelu", "sigmoid", "tanh",
-        "sum", "mean", "var", "max", "argmax", "sum_rows", "sum_cols", "softmax_rows", "log_softmax_rows"];
+        "sum", "mean", "var", "max", "argmax", "sum_rows", "sum_cols", "mean_rows", "var_rows", "max_rows", "max_cols", "logsumexp_rows",
+        "softmax_rows", "log_softmax_rows"];
 
     /// <summary>Runs the named ops (all when empty) and reports the best time per call in microseconds.</summary>
     public static IEnumerable<(string Op, int N, double Us)> Run(IReadOnlyCollection<string> ops)
@@ -40,6 +41,11 @@ public static class ElementwiseBench
             ["argmax"] = () => a.Argmax(),
             ["sum_rows"] = () => m.Sum(1),
             ["sum_cols"] = () => m.Sum(0),
+            ["mean_rows"] = () => m.Mean(1),
+            ["var_rows"] = () => m.Var([1]),
+            ["max_rows"] = () => m.Max(1).Values,     // values and indices, as torch.max(dim) returns
+            ["max_cols"] = () => m.Max(0).Values,
+            ["logsumexp_rows"] = () => m.LogSumExp(1),
             ["softmax_rows"] = () => m.Softmax(1),
             ["log_softmax_rows"] = () => m.LogSoftmax(1),
         };
