@@ -67,5 +67,6 @@ public static class OpTable
         ([0, 3], [3]), ([4, 1, 5], [1, 3, 1]), ([1], [33]), ([2, 17], [2, 1]),
         // Matrix with a row or column vector on either side (the dedicated 2-D kernels), also past the parallel grain.
         ([4], [2, 3, 4]), ([2, 1], [2, 17]), ([70, 1000], [1000]), ([1000], [70, 1000]), ([70, 1000], [70, 1]), ([70, 1], [70, 1000]),
+        ([3, 64], [64]), ([64], [3, 64]), ([70, 1024], [1024]), ([1024], [70, 1024]),   // widths of whole vector blocks
     ];
 }
