@@ -119,7 +119,7 @@ public static unsafe class Broadcast2D
             nint off = (nint)r * cols;
             ref T xr = ref Unsafe.Add(ref x, off);
             // One inlined call site: the operand order is chosen by reference.
-            ElementwiseDriver.BinaryRangeInline(op, simd, ref rowOnLeft ? ref v : ref xr, ref rowOnLeft ? ref xr : ref v, ref Unsafe.Add(ref d, off), cols);
+            ElementwiseDriver.BinaryRange(op, simd, ref rowOnLeft ? ref v : ref xr, ref rowOnLeft ? ref xr : ref v, ref Unsafe.Add(ref d, off), cols);
         }
     }
 

@@ -80,15 +80,6 @@ internal static unsafe class ElementwiseDriver
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     internal static void UnaryRange<T, TOp>(TOp op, bool simd, ref T x, ref T d, nint n)
-        where T : unmanaged where TOp : struct, IUnaryOperator<T> =>
-        UnaryRangeInline(op, simd, ref x, ref d, n);
-
-    /// <summary>
-    /// The body of <see cref="UnaryRange"/>, for kernels that loop over many short rows themselves
-    /// (inlined once into their own fully optimised loop, so a row costs no call).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void UnaryRangeInline<T, TOp>(TOp op, bool simd, ref T x, ref T d, nint n)
         where T : unmanaged where TOp : struct, IUnaryOperator<T>
     {
         nint i = 0;
@@ -172,15 +163,6 @@ internal static unsafe class ElementwiseDriver
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     internal static void BinaryRange<T, TOp>(TOp op, bool simd, ref T x, ref T y, ref T d, nint n)
-        where T : unmanaged where TOp : struct, IBinaryOperator<T> =>
-        BinaryRangeInline(op, simd, ref x, ref y, ref d, n);
-
-    /// <summary>
-    /// The body of <see cref="BinaryRange"/>, for kernels that loop over many short rows themselves
-    /// (inlined once into their own fully optimised loop, so a row costs no call).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void BinaryRangeInline<T, TOp>(TOp op, bool simd, ref T x, ref T y, ref T d, nint n)
         where T : unmanaged where TOp : struct, IBinaryOperator<T>
     {
         nint i = 0;
