@@ -10,12 +10,15 @@ for name, n, cin, h, w, cout, k, pad in cases:
     wt = torch.randn(cout, cin, k, k, requires_grad=True)
     b = torch.randn(cout, requires_grad=True)
     def step():
+        x.grad = wt.grad = b.grad = None  # as ConvBench does: fresh gradients every step
         y = torch.nn.functional.conv2d(x, wt, b, padding=pad)
         y.backward(torch.ones_like(y))
-    for _ in range(10): step()
+    warm, i = time.perf_counter(), 0
+    while i < 10 or time.perf_counter() - warm < 0.3:  # same warm-up and rounds as ConvBench.Run
+        step(); i += 1
     best = float("inf")
-    for _ in range(7):
-        reps = 20
+    for _ in range(30):
+        reps = 5
         t = time.perf_counter()
         for _ in range(reps): step()
         best = min(best, (time.perf_counter() - t) / reps)

@@ -13,7 +13,7 @@ internal static class BenchConvCommand
     {
         var threads = new Option<int?>("--threads") { Description = "Threads for the kernels. Default: processor count." };
         var json = new Option<bool>("--json") { Description = "One JSON line per layer, keys as bench/torch_conv.py." };
-        var command = new Command("conv", "conv2d forward + backward time at LeNet-5 sizes, batch 64 (best of 7×20).") { threads, json };
+        var command = new Command("conv", "conv2d forward + backward time at LeNet-5 sizes, batch 64 (best of 30 rounds of 5 after a 0.3 s warm-up).") { threads, json };
         command.SetAction(result =>
         {
             if (result.GetValue(threads) is { } t)
