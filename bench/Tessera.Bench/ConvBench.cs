@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Tessera.Bench;
@@ -29,18 +28,8 @@ public static class ConvBench
                 var y = Functional.Conv2d(x, w, b, padding: (c.Pad, c.Pad));
                 y.Backward(Tensor.OnesLike(y));
             }
-            // At least 10 steps and 0.3 s of warm-up, then the best of 30 rounds of 5 steps; the
-            // PyTorch script does the same (short rounds find the moments a shared VM is quiet).
-            var warm = Stopwatch.StartNew();
-            for (int i = 0; i < 10 || warm.ElapsedMilliseconds < 300; i++) Step();
-            double best = double.MaxValue;
-            for (int round = 0; round < 30; round++)
-            {
-                const int reps = 5;
-                var sw = Stopwatch.StartNew();
-                for (int i = 0; i < reps; i++) Step();
-                best = Math.Min(best, sw.Elapsed.TotalMicroseconds / reps);
-            }
+            // 0.3 s warm-up, best of 30 rounds of 5 steps; bench/torch_conv.py does the same.
+            double best = BestOf.Microseconds(Step, warmUpMs: 300, rounds: 30, reps: 5);
             yield return (c.Name, best);
         }
     }

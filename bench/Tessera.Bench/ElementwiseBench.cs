@@ -59,33 +59,11 @@ public static class ElementwiseBench
         while (warm.ElapsedMilliseconds < 500)
             foreach (string op in selected) Scoped(table[op]);
         foreach (string op in selected)
-            yield return (op, n, BestMicroseconds(table[op]));
-    }
-
-    /// <summary>Calls per timed round and number of rounds; bench/torch_elementwise.py uses the same.</summary>
-    private const int Reps = 20, Rounds = 30;
-
-    /// <summary>
-    /// Best mean of <see cref="Rounds"/> rounds of <see cref="Reps"/> calls, after a warm-up of at
-    /// least 10 calls and 0.2 s, exactly as the PyTorch script measures.
-    /// </summary>
-    /// <remarks>
-    /// Why this many short rounds: on a shared VM a round is either clean or hit by a neighbour,
-    /// and the best of many short rounds finds the clean ones for both sides; the warm-up lets
-    /// tiered JIT compilation (which competes for the same two cores) finish first.
-    /// </remarks>
-    internal static double BestMicroseconds(Func<Tensor> f)
-    {
-        var warm = Stopwatch.StartNew();
-        for (int i = 0; i < 10 || warm.ElapsedMilliseconds < 200; i++) Scoped(f);
-        double best = double.MaxValue;
-        for (int round = 0; round < Rounds; round++)
         {
-            var sw = Stopwatch.StartNew();
-            for (int i = 0; i < Reps; i++) Scoped(f);
-            best = Math.Min(best, sw.Elapsed.TotalMicroseconds / Reps);
+            var f = table[op];
+            // 0.2 s warm-up, best of 30 rounds of 20 calls: bench/torch_elementwise.py uses the same.
+            yield return (op, n, BestOf.Microseconds(() => Scoped(f), warmUpMs: 200, rounds: 30, reps: 20));
         }
-        return best;
     }
 
     // A TensorScope per call is how a Tessera hot loop releases temporaries deterministically; it plays

@@ -268,7 +268,7 @@ public static unsafe class AxisReductions
                 return;
             }
             // Columns: sweep rows once per 64-column tile, resolving each column at its first hit.
-            int tiles = (inner + TileColumns - 1) / TileColumns, units = outer * tiles;
+            int units = Units(outer, inner);
             if (!ElementwiseDriver.ShouldSplit(x.Length) || units < 2)
                 ResolveColumns(simd, ref MemoryMarshal.GetReference(x), reduce, inner, ref MemoryMarshal.GetReference(values),
                     ref MemoryMarshal.GetReference(indices), 0, units);

@@ -191,17 +191,7 @@ internal static unsafe class ReductionCore
                 nint c = Vector512<T>.Count, i = 0;
                 Vector512<T> vs = Vector512.Create(s);
                 for (; i <= n - ChunkLength; i += ChunkLength)
-                {
-                    Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
-                    for (nint k = i; k < i + ChunkLength; k += 4 * c)
-                    {
-                        a0 += op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)k), vs);
-                        a1 += op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)(k + c)), vs);
-                        a2 += op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)(k + 2 * c)), vs);
-                        a3 += op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)(k + 3 * c)), vs);
-                    }
-                    Push(stack, ref top, ref count, (a0 + a1) + (a2 + a3));
-                }
+                    Push(stack, ref top, ref count, ChunkSum512(op, s, ref Unsafe.Add(ref x, i), ChunkLength));
                 if (i < n)
                 {
                     Vector512<T> a0 = Vector512<T>.Zero, a1 = a0;
@@ -246,9 +236,10 @@ internal static unsafe class ReductionCore
     }
 
     /// <summary>
-    /// The one-chunk case of <see cref="BlockSum"/> (n ≤ <see cref="ChunkLength"/>) without the cascade
-    /// stack: a single pushed vector collapses to itself, so the bits are the same. Short rows (a
-    /// 1024-wide sum over the last axis) spend a tenth of their time on that bookkeeping otherwise.
+    /// The vector sum of one chunk of n ≤ <see cref="ChunkLength"/> elements (n ≥ one vector) in the
+    /// documented order: four accumulators for a full chunk, else one plus a masked tail. Rows of at
+    /// most one chunk skip the cascade stack (a single pushed vector collapses to itself, same bits);
+    /// short rows (a 1024-wide sum over the last axis) spent a tenth of their time on it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<T> ChunkSum512<T, TOp>(TOp op, T s, ref T x, nint n)

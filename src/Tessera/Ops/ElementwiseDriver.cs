@@ -43,8 +43,7 @@ internal static class ElementwiseDriver
             BinaryRow<TOp, T>(pa, sa, pb, sb, py, inner);   // one dense span: the kernel splits it over threads itself
         else if (rows == 1)
             ParallelRuntime.For(0, inner, Grain, (s, e) => BinaryRow<TOp, T>(pa + s * sa, sa, pb + s * sb, sb, py + s, (int)(e - s)));
-        else if (layout.Rank == 2 && Broadcast2DKernel<TOp, T>(layout, pa, pb, py)) { }
-        else
+        else if (layout.Rank != 2 || !Broadcast2DKernel<TOp, T>(layout, pa, pb, py))
             ParallelRuntime.For(0, rows, Math.Max(1, Grain / inner), (r0, r1) =>
             {
                 for (int r = (int)r0; r < r1; r++)
