@@ -152,36 +152,23 @@ public partial class Tensor
     /// <summary>Fills a fresh contiguous tensor with a converted value (no autograd).</summary>
     private void FillRaw(double value)
     {
-        switch (DType)
+        if (Numel == 0) return;
+        SetFlat(0, value);
+        DTypeDispatch.Raw(DType, new FillOp(this), "fill");
+    }
+
+    // Fills the rest of a contiguous tensor with its first element.
+    private readonly struct FillOp(Tensor t) : IRawOp
+    {
+        public void Run<T>() where T : unmanaged
         {
-            case DType.Float32: Span<float>().Fill((float)value); break;
-            case DType.Float64: Span<double>().Fill(value); break;
-            case DType.Int64: Span<long>().Fill((long)value); break;
-            case DType.Int32: Span<int>().Fill((int)value); break;
-            case DType.Bool: Span<byte>().Fill(value != 0 ? (byte)1 : (byte)0); break;
+            var s = t.Storage.AsSpan<T>().Slice(t.Offset, t.Numel);
+            s.Fill(s[0]);
         }
     }
 
     /// <summary>Writes element <paramref name="i"/> (row-major index) of a contiguous tensor.</summary>
-    private void SetFlat(int i, double value)
-    {
-        switch (DType)
-        {
-            case DType.Float32: Span<float>()[i] = (float)value; break;
-            case DType.Float64: Span<double>()[i] = value; break;
-            case DType.Int64: Span<long>()[i] = (long)value; break;
-            case DType.Int32: Span<int>()[i] = (int)value; break;
-            case DType.Bool: Span<byte>()[i] = value != 0 ? (byte)1 : (byte)0; break;
-        }
-    }
+    private void SetFlat(int i, double value) => ScalarIO.Write(DType, Storage.AsSpan<byte>(), Offset + i, value);
 
-    private void SetFlat(int i, long value)
-    {
-        switch (DType)
-        {
-            case DType.Int64: Span<long>()[i] = value; break;
-            case DType.Int32: Span<int>()[i] = checked((int)value); break;
-            default: SetFlat(i, (double)value); break;
-        }
-    }
+    private void SetFlat(int i, long value) => ScalarIO.Write(DType, Storage.AsSpan<byte>(), Offset + i, value);
 }

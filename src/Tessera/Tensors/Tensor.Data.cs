@@ -1,3 +1,6 @@
+using System.Numerics;
+using Tessera.Kernels.Convert;
+
 namespace Tessera;
 
 public partial class Tensor
@@ -18,12 +21,13 @@ public partial class Tensor
     internal static void CopyRaw(Tensor src, Tensor dst)
     {
         if (src.DType != dst.DType) throw new InvalidOperationException($"CopyRaw dtype mismatch {src.DType} vs {dst.DType}.");
-        switch (src.DType.ElementSize())
-        {
-            case 1: StridedCopy.Copy(src.Storage.AsSpan<byte>(), src.Offset, src._strides, dst.Storage.AsSpan<byte>(), dst.Offset, dst._strides, dst._shape); break;
-            case 4: StridedCopy.Copy(src.Storage.AsSpan<int>(), src.Offset, src._strides, dst.Storage.AsSpan<int>(), dst.Offset, dst._strides, dst._shape); break;
-            case 8: StridedCopy.Copy(src.Storage.AsSpan<long>(), src.Offset, src._strides, dst.Storage.AsSpan<long>(), dst.Offset, dst._strides, dst._shape); break;
-        }
+        DTypeDispatch.Raw(src.DType, new CopyRawOp(src, dst), "copy");
+    }
+
+    private readonly struct CopyRawOp(Tensor src, Tensor dst) : IRawOp
+    {
+        public void Run<T>() where T : unmanaged =>
+            StridedCopy.Copy(src.Storage.AsSpan<T>(), src.Offset, src._strides, dst.Storage.AsSpan<T>(), dst.Offset, dst._strides, dst._shape);
     }
 
     /// <summary>Elements in row-major order as a new array. <typeparamref name="T"/> must match <see cref="DType"/> (bool for Bool).</summary>
@@ -73,31 +77,21 @@ public partial class Tensor
             if ((uint)ix >= (uint)_shape[i]) throw new IndexOutOfRangeException($"Index {index[i]} is out of range for dimension {i} of size {_shape[i]}.");
             off += ix * _strides[i];
         }
-        return DType switch
-        {
-            DType.Float32 => Storage.AsSpan<float>()[off],
-            DType.Float64 => Storage.AsSpan<double>()[off],
-            DType.Int64 => Storage.AsSpan<long>()[off],
-            DType.Int32 => Storage.AsSpan<int>()[off],
-            _ => Storage.AsSpan<byte>()[off],
-        };
+        return ScalarIO.Read(DType, Storage.AsSpan<byte>(), off);
     }
 
-    /// <summary>A copy converted to <paramref name="dtype"/> (this tensor itself when already of that dtype). Differentiable between float types.</summary>
+    /// <summary>
+    /// A copy converted to <paramref name="dtype"/> (this tensor itself when already of that dtype). Differentiable between
+    /// float types. Float to 16-bit float rounds to nearest, ties to even (NaN and infinities kept); float to integer
+    /// truncates toward zero and saturates; anything to bool tests for non-zero.
+    /// </summary>
     public Tensor To(DType dtype)
     {
+        dtype.Traits();   // names an undefined value before any work
         if (dtype == DType) return this;
         var src = Contiguous();
         var result = Empty(dtype, _shape);
-        int n = Numel;
-        switch (src.DType, dtype)
-        {
-            case (DType.Float32, DType.Float64): { var s = src.Span<float>(); var d = result.Span<double>(); for (int i = 0; i < n; i++) d[i] = s[i]; break; }
-            case (DType.Float64, DType.Float32): { var s = src.Span<double>(); var d = result.Span<float>(); for (int i = 0; i < n; i++) d[i] = (float)s[i]; break; }
-            default:
-                for (int i = 0; i < n; i++) result.SetFlatFrom(i, src, i);
-                break;
-        }
+        Convert(src, result);
         if (dtype.IsFloatingPoint() && DType.IsFloatingPoint() && NeedsGrad(this))
         {
             DType from = DType;
@@ -106,19 +100,43 @@ public partial class Tensor
         return result;
     }
 
-    private void SetFlatFrom(int i, Tensor src, int j)
+    /// <summary>Converts the contiguous <paramref name="src"/> into the contiguous <paramref name="dst"/> of the same shape.</summary>
+    private static void Convert(Tensor src, Tensor dst)
     {
-        // Integer sources go through long so large int64 values are not rounded through double.
-        if (src.DType is DType.Int64 or DType.Int32 or DType.Bool)
+        switch (src.DType, dst.DType)
         {
-            long v = src.DType switch { DType.Int64 => src.Span<long>()[j], DType.Int32 => src.Span<int>()[j], _ => src.Span<byte>()[j] };
-            if (DType == DType.Bool) Span<byte>()[i] = v != 0 ? (byte)1 : (byte)0;
-            else SetFlat(i, v);
+            case (DType.Float32, DType.BFloat16): HalfConvert.FloatToBFloat16(src.Span<float>(), dst.Span<ushort>()); return;
+            case (DType.BFloat16, DType.Float32): HalfConvert.BFloat16ToFloat(src.Span<ushort>(), dst.Span<float>()); return;
+            case (DType.Float32, DType.Float16): HalfConvert.FloatToHalf(src.Span<float>(), dst.Span<Half>()); return;
+            case (DType.Float16, DType.Float32): HalfConvert.HalfToFloat(src.Span<Half>(), dst.Span<float>()); return;
+        }
+        // 16-bit floats have no CLR arithmetic of ours: go through float32, which holds both exactly.
+        if (src.DType.IsReducedPrecision() || dst.DType.IsReducedPrecision())
+        {
+            var mid = Empty(DType.Float32, src._shape);
+            Convert(src, mid);
+            Convert(mid, dst);
+            mid.Storage.Release();
             return;
         }
-        double x = src.DType == DType.Float32 ? src.Span<float>()[j] : src.Span<double>()[j];
-        if (DType == DType.Int64) Span<long>()[i] = (long)x;
-        else if (DType == DType.Int32) Span<int>()[i] = (int)x;
-        else SetFlat(i, x);
+        DTypeDispatch.Number(src.DType, new ConvertFrom(src, dst), "to");
+    }
+
+    private readonly struct ConvertFrom(Tensor src, Tensor dst) : INumberOp
+    {
+        public void Run<TS>() where TS : unmanaged, INumber<TS> => DTypeDispatch.Number(dst.DType, new ConvertTo<TS>(src, dst), "to");
+    }
+
+    private readonly struct ConvertTo<TS>(Tensor src, Tensor dst) : INumberOp where TS : unmanaged, INumber<TS>
+    {
+        public void Run<TD>() where TD : unmanaged, INumber<TD>
+        {
+            ReadOnlySpan<TS> s = src.Span<TS>();
+            Span<TD> d = dst.Span<TD>();
+            if (dst.DType == DType.Bool)
+                for (int i = 0; i < s.Length; i++) d[i] = s[i] != TS.Zero ? TD.One : TD.Zero;
+            else
+                for (int i = 0; i < s.Length; i++) d[i] = TD.CreateSaturating(s[i]);
+        }
     }
 }

@@ -107,9 +107,7 @@ public partial class Tensor : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckType<T>() where T : unmanaged
     {
-        if (Unsafe.SizeOf<T>() != DType.ElementSize() || (typeof(T) == typeof(float) && DType != DType.Float32)
-            || (typeof(T) == typeof(double) && DType != DType.Float64) || (typeof(T) == typeof(long) && DType != DType.Int64)
-            || (typeof(T) == typeof(int) && DType != DType.Int32))
+        if (!DTypeInfo.Matches<T>(DType))
             throw new InvalidOperationException($"Tensor has dtype {DType.Name()}, not {typeof(T).Name}.");
     }
 

@@ -1,0 +1,125 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Tessera.Kernels.Threading;
+
+namespace Tessera.Kernels.Convert;
+
+/// <summary>
+/// Conversions between float32 and the 16-bit float formats (bfloat16 as raw <see cref="ushort"/> bits, IEEE
+/// half as <see cref="Half"/>). float32 → 16-bit rounds to nearest, ties to even; NaN stays NaN (quieted) and
+/// infinities stay infinite; 16-bit → float32 is exact. Long spans run in parallel.
+/// </summary>
+internal static class HalfConvert
+{
+    private const int Grain = 1 << 15;
+
+    /// <summary>dst[i] = bfloat16 bits nearest to src[i].</summary>
+    public static unsafe void FloatToBFloat16(ReadOnlySpan<float> src, Span<ushort> dst)
+    {
+        Check(src.Length, dst.Length);
+        fixed (float* s = src) fixed (ushort* d = dst)
+        {
+            float* ps = s; ushort* pd = d;
+            if (src.Length < 2 * Grain) ToBf16(ps, pd, src.Length);
+            else ParallelRuntime.For(0, src.Length, Grain, (a, b) => ToBf16(ps + a, pd + a, (int)(b - a)));
+        }
+    }
+
+    /// <summary>dst[i] = the float32 value of the bfloat16 bits src[i].</summary>
+    public static unsafe void BFloat16ToFloat(ReadOnlySpan<ushort> src, Span<float> dst)
+    {
+        Check(src.Length, dst.Length);
+        fixed (ushort* s = src) fixed (float* d = dst)
+        {
+            ushort* ps = s; float* pd = d;
+            if (src.Length < 2 * Grain) FromBf16(ps, pd, src.Length);
+            else ParallelRuntime.For(0, src.Length, Grain, (a, b) => FromBf16(ps + a, pd + a, (int)(b - a)));
+        }
+    }
+
+    /// <summary>dst[i] = (Half)src[i] (ties to even).</summary>
+    public static unsafe void FloatToHalf(ReadOnlySpan<float> src, Span<Half> dst)
+    {
+        Check(src.Length, dst.Length);
+        fixed (float* s = src) fixed (Half* d = dst)
+        {
+            float* ps = s; Half* pd = d;
+            if (src.Length < 2 * Grain) TensorPrimitives.ConvertToHalf(new ReadOnlySpan<float>(ps, src.Length), new Span<Half>(pd, src.Length));
+            else ParallelRuntime.For(0, src.Length, Grain, (a, b) =>
+                TensorPrimitives.ConvertToHalf(new ReadOnlySpan<float>(ps + a, (int)(b - a)), new Span<Half>(pd + a, (int)(b - a))));
+        }
+    }
+
+    /// <summary>dst[i] = (float)src[i].</summary>
+    public static unsafe void HalfToFloat(ReadOnlySpan<Half> src, Span<float> dst)
+    {
+        Check(src.Length, dst.Length);
+        fixed (Half* s = src) fixed (float* d = dst)
+        {
+            Half* ps = s; float* pd = d;
+            if (src.Length < 2 * Grain) TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(ps, src.Length), new Span<float>(pd, src.Length));
+            else ParallelRuntime.For(0, src.Length, Grain, (a, b) =>
+                TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(ps + a, (int)(b - a)), new Span<float>(pd + a, (int)(b - a))));
+        }
+    }
+
+    private static void Check(int src, int dst)
+    {
+        if (src != dst) throw new ArgumentException($"Source has {src} elements but destination has {dst}.");
+    }
+
+    /// <summary>The scalar rule every vector path must match: round to nearest even, NaN quieted.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ushort RoundToBFloat16(uint bits)
+    {
+        if ((bits & 0x7FFF_FFFFu) > 0x7F80_0000u) return (ushort)((bits >> 16) | 0x0040);
+        return (ushort)((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static unsafe void ToBf16(float* src, ushort* dst, int n)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && !Operators.KernelOptions.DisableSimd)
+        {
+            var absMask = Vector256.Create(0x7FFF_FFFFu);
+            var inf = Vector256.Create(0x7F80_0000u);
+            var bias = Vector256.Create(0x7FFFu);
+            var one = Vector256.Create(1u);
+            var quiet = Vector256.Create(0x0040u);
+            for (; i <= n - 16; i += 16)
+            {
+                var lo = Round(Vector256.Load((uint*)(src + i)), absMask, inf, bias, one, quiet);
+                var hi = Round(Vector256.Load((uint*)(src + i + 8)), absMask, inf, bias, one, quiet);
+                // Narrow works lane-wise on the whole vector (no in-lane interleave as packus would), so the order is kept.
+                Vector256.Narrow(lo, hi).Store(dst + i);
+            }
+        }
+        for (; i < n; i++) dst[i] = RoundToBFloat16(((uint*)src)[i]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Round(Vector256<uint> bits, Vector256<uint> absMask, Vector256<uint> inf, Vector256<uint> bias, Vector256<uint> one, Vector256<uint> quiet)
+    {
+        var rounded = (bits + bias + ((bits >> 16) & one)) >> 16;
+        var nan = Vector256.GreaterThan(bits & absMask, inf);
+        return Vector256.ConditionalSelect(nan, (bits >> 16) | quiet, rounded);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static unsafe void FromBf16(ushort* src, float* dst, int n)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && !Operators.KernelOptions.DisableSimd)
+        {
+            for (; i <= n - 16; i += 16)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.Load(src + i));
+                (lo << 16).Store((uint*)(dst + i));
+                (hi << 16).Store((uint*)(dst + i + 8));
+            }
+        }
+        for (; i < n; i++) ((uint*)dst)[i] = (uint)src[i] << 16;
+    }
+}
