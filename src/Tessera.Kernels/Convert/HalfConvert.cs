@@ -7,7 +7,7 @@ namespace Tessera.Kernels.Convert;
 
 /// <summary>
 /// Conversions between float32 and the 16-bit float formats (bfloat16 as raw <see cref="ushort"/> bits, IEEE
-/// half as <see cref="Half"/>). float32 → 16-bit rounds to nearest, ties to even; NaN stays NaN (quieted) and
+/// half as <see cref="Half"/>). float32 → 16-bit rounds to nearest, ties to even; NaN becomes the canonical quiet NaN 0x7FC0 (as PyTorch) and
 /// infinities stay infinite; 16-bit → float32 is exact. Long spans run in parallel.
 /// </summary>
 internal static class HalfConvert
@@ -69,11 +69,11 @@ internal static class HalfConvert
         if (src != dst) throw new ArgumentException($"Source has {src} elements but destination has {dst}.");
     }
 
-    /// <summary>The scalar rule every vector path must match: round to nearest even, NaN quieted.</summary>
+    /// <summary>The scalar rule every vector path must match: round to nearest even, every NaN to 0x7FC0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ushort RoundToBFloat16(uint bits)
     {
-        if ((bits & 0x7FFF_FFFFu) > 0x7F80_0000u) return (ushort)((bits >> 16) | 0x0040);
+        if ((bits & 0x7FFF_FFFFu) > 0x7F80_0000u) return 0x7FC0;   // every NaN becomes the canonical quiet NaN, as PyTorch does
         return (ushort)((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
     }
 
@@ -87,11 +87,11 @@ internal static class HalfConvert
             var inf = Vector256.Create(0x7F80_0000u);
             var bias = Vector256.Create(0x7FFFu);
             var one = Vector256.Create(1u);
-            var quiet = Vector256.Create(0x0040u);
+            var nanBits = Vector256.Create(0x7FC0u);
             for (; i <= n - 16; i += 16)
             {
-                var lo = Round(Vector256.Load((uint*)(src + i)), absMask, inf, bias, one, quiet);
-                var hi = Round(Vector256.Load((uint*)(src + i + 8)), absMask, inf, bias, one, quiet);
+                var lo = Round(Vector256.Load((uint*)(src + i)), absMask, inf, bias, one, nanBits);
+                var hi = Round(Vector256.Load((uint*)(src + i + 8)), absMask, inf, bias, one, nanBits);
                 // Narrow works lane-wise on the whole vector (no in-lane interleave as packus would), so the order is kept.
                 Vector256.Narrow(lo, hi).Store(dst + i);
             }
@@ -100,11 +100,11 @@ internal static class HalfConvert
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> Round(Vector256<uint> bits, Vector256<uint> absMask, Vector256<uint> inf, Vector256<uint> bias, Vector256<uint> one, Vector256<uint> quiet)
+    private static Vector256<uint> Round(Vector256<uint> bits, Vector256<uint> absMask, Vector256<uint> inf, Vector256<uint> bias, Vector256<uint> one, Vector256<uint> nanBits)
     {
         var rounded = (bits + bias + ((bits >> 16) & one)) >> 16;
         var nan = Vector256.GreaterThan(bits & absMask, inf);
-        return Vector256.ConditionalSelect(nan, (bits >> 16) | quiet, rounded);
+        return Vector256.ConditionalSelect(nan, nanBits, rounded);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]

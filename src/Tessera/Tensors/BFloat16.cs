@@ -5,8 +5,8 @@ namespace Tessera;
 
 /// <summary>
 /// A bfloat16 number: the upper 16 bits of an IEEE float32 (1 sign, 8 exponent, 7 mantissa bits). Same range as
-/// float32, about three significant decimal digits. Conversion from float rounds to nearest, ties to even; NaN stays
-/// NaN (quieted) and infinities stay infinite.
+/// float32, about three significant decimal digits. Conversion from float rounds to nearest, ties to even; every NaN
+/// becomes the canonical quiet NaN 0x7FC0 (as PyTorch) and infinities stay infinite.
 /// </summary>
 public readonly struct BFloat16 : IEquatable<BFloat16>, IComparable<BFloat16>, IFormattable
 {
@@ -18,7 +18,7 @@ public readonly struct BFloat16 : IEquatable<BFloat16>, IComparable<BFloat16>, I
     /// <summary>The value whose bits are <paramref name="bits"/>.</summary>
     public static BFloat16 FromBits(ushort bits) => new(bits);
 
-    /// <summary>Rounds a float to the nearest bfloat16 (ties to even); NaN stays a (quiet) NaN.</summary>
+    /// <summary>Rounds a float to the nearest bfloat16 (ties to even); NaN becomes 0x7FC0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static explicit operator BFloat16(float value) => new(Kernels.Convert.HalfConvert.RoundToBFloat16(BitConverter.SingleToUInt32Bits(value)));
 
