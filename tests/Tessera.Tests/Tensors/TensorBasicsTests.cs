@@ -36,10 +36,10 @@ public class TensorBasicsTests
         Assert.All(r, v => Assert.InRange(v, 3, 6));
         Assert.Equal(4, r.Distinct().Count());
 
-        // Literal first values, so a change to the stream is noticed. They were computed by an independent
-        // Python re-implementation of SplitMix64 seeding + xoshiro256** (Blackman & Vigna's reference
-        // algorithm), the 24/53-bit float conversions and Box–Muller; SplitMix64(0)'s first words match
-        // the published reference outputs (0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, ...).
+        // Literal first values, so a change to the stream is noticed. They come from an independent Python
+        // re-implementation (tools/generator_reference.py) of SplitMix64 seeding + xoshiro256** (Blackman &
+        // Vigna's reference algorithm), the 24/53-bit float conversions and Box–Muller; its SplitMix64 from 0
+        // gives the published reference outputs (0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, ...).
         var g = new Generator(0);
         Assert.Equal([0x99EC5F36CB75F2B4UL, 0xBF6E1F784956452AUL, 0x1A5F849D4933E6E0UL, 0x6AA594F1262D2D2CUL],
             new[] { g.NextUInt64(), g.NextUInt64(), g.NextUInt64(), g.NextUInt64() });
