@@ -56,7 +56,7 @@ def main():
     py = [sys.executable]
     ts = ["dotnet", args.torchsharp] if args.torchsharp else None
     by_workload = lambda r: (r["workload"],)
-    train_metrics = [("train_samples_per_s", True), ("infer_b1_us", False), ("infer_b256_samples_per_s", True)]
+    train_metrics = [("train_samples_per_s", True), ("test_acc", True), ("infer_b1_us", False), ("infer_b256_samples_per_s", True)]
     # (name, case key, [(metric, higher is better)], tessera command, {peer: command})
     suites = [
         ("gemm", lambda r: (r["n"],), [("gflops", True)], cli + ["gemm"] + t,
