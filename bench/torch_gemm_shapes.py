@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch CPU reference for the GEMMs of training a 784-128 linear layer on a batch of 64.
 
-Same methodology as /work/shared/bench/torch_gemm.py (3 warm-ups, reps = max(3, 2e10 / flops),
+Same methodology as torch_gemm.py beside it (3 warm-ups, reps = max(3, 2e10 / flops),
 best of 5) and the same JSON keys as `tessera bench gemm --shapes training --json`:
 {"workload": "gemm", "m": .., "n": .., "k": .., "transA": .., "transB": .., "gflops": ..}
 A transposed operand is stored transposed and passed as a transposed view (no copy), as BLAS sees it.

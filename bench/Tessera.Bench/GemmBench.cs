@@ -4,7 +4,7 @@ using Tessera.Kernels.Gemm;
 namespace Tessera.Bench;
 
 /// <summary>
-/// Single-precision GEMM throughput, measured like /work/shared/bench/torch_gemm.py: 3 warm-up
+/// Single-precision GEMM throughput, measured like bench/torch_gemm.py: 3 warm-up
 /// products, then the best of 5 timings of reps = max(3, 2e10 / (2·m·n·k)) back-to-back products.
 /// </summary>
 public static class GemmBench

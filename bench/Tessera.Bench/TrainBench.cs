@@ -8,7 +8,7 @@ using Tessera.Optim;
 namespace Tessera.Bench;
 
 /// <summary>
-/// The seed workloads of ../shared/bench/torch_seed_workloads.py: one epoch of Fashion-MNIST training
+/// The seed workloads of bench/torch_seed_workloads.py: one epoch of Fashion-MNIST training
 /// (batch 64), then test accuracy, batch-1 latency and batch-256 throughput, with the same JSON keys.
 /// </summary>
 public static class TrainBench

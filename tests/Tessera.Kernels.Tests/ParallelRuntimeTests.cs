@@ -56,6 +56,6 @@ public class ParallelRuntimeTests
     public void ThreadCountRejectsZero()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ParallelRuntime.ThreadCount = 0);
-        Assert.Contains("0", ex.Message);
+        Assert.Equal($"ThreadCount must be at least 1. (Parameter 'value'){Environment.NewLine}Actual value was 0.", ex.Message);
     }
 }

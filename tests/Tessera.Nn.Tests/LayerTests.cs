@@ -33,14 +33,24 @@ public class LayerTests
     [Fact]
     public void ConstructorsRejectBadHyperParametersNamingTheValue()
     {
-        Assert.Contains("-3", Assert.Throws<ArgumentOutOfRangeException>(() => new Linear(-3, 2)).Message);
-        Assert.Contains("(0, 0)", Assert.Throws<ArgumentOutOfRangeException>(() => new Conv2d(1, 2, 0)).Message);
-        Assert.Contains("groups (2)", Assert.Throws<ArgumentException>(() => new Conv2d(3, 4, 3, groups: 2)).Message);
-        Assert.Contains("1.5", Assert.Throws<ArgumentOutOfRangeException>(() => new Dropout(1.5)).Message);
-        Assert.Contains("-1", Assert.Throws<ArgumentOutOfRangeException>(() => new BatchNorm2d(4, momentum: -1)).Message);
-        Assert.Contains("7", Assert.Throws<ArgumentOutOfRangeException>(() => new Embedding(5, 2, paddingIdx: 7)).Message);
-        Assert.Contains("3", Assert.Throws<ArgumentOutOfRangeException>(() => new MaxPool2d(2, padding: 3)).Message);
-        Assert.Contains("0", Assert.Throws<ArgumentOutOfRangeException>(() => new LayerNorm(0)).Message);
+        // The whole message: the sentence with the bad value, the parameter name, and the actual value where one is attached.
+        string nl = Environment.NewLine;
+        Assert.Equal($"Linear in_features must be positive, got -3. (Parameter 'inFeatures'){nl}Actual value was -3.",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new Linear(-3, 2)).Message);
+        Assert.Equal("Conv2d kernel_size must be positive, got (0, 0). (Parameter 'kernelSize')",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new Conv2d(1, 2, 0)).Message);
+        Assert.Equal("Conv2d in_channels (3) must be divisible by groups (2).",
+            Assert.Throws<ArgumentException>(() => new Conv2d(3, 4, 3, groups: 2)).Message);
+        Assert.Equal($"Dropout probability must be in [0, 1], got 1.5. (Parameter 'p'){nl}Actual value was 1.5.",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new Dropout(1.5)).Message);
+        Assert.Equal($"BatchNorm2d momentum must be in [0, 1], got -1. (Parameter 'momentum'){nl}Actual value was -1.",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new BatchNorm2d(4, momentum: -1)).Message);
+        Assert.Equal($"Embedding padding_idx must be in [-5, 5), got 7. (Parameter 'paddingIdx'){nl}Actual value was 7.",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new Embedding(5, 2, paddingIdx: 7)).Message);
+        Assert.Equal($"MaxPool2d padding must be in [0, kernel_size/2], got 3. (Parameter 'padding'){nl}Actual value was 3.",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new MaxPool2d(2, padding: 3)).Message);
+        Assert.Equal("LayerNorm normalized_shape must be non-empty and positive, got [0]. (Parameter 'normalizedShape')",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new LayerNorm(0)).Message);
     }
 
     [Fact]

@@ -22,7 +22,8 @@ public class LossTests
         TensorAssert.Close([0.125, 0, 4, 4], new HuberLoss(2, Reduction.None).Call(x, y), 1e-12, 0, "huber δ=2");
         Assert.Equal((0.125 + 2.5 + 2.5) / 4, LossFunctions.Huber(x, y).ItemAsDouble(), 12);
         Assert.Throws<ArgumentException>(() => LossFunctions.L1(x, Tensor.Zeros([3], DType.Float64)));
-        Assert.Contains("-1", Assert.Throws<ArgumentOutOfRangeException>(() => new HuberLoss(-1)).Message);
+        Assert.Equal($"HuberLoss delta must be positive, got -1. (Parameter 'delta'){Environment.NewLine}Actual value was -1.",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new HuberLoss(-1)).Message);
     }
 
     [Fact]

@@ -57,6 +57,6 @@ public class GradClipTests
     public void InvalidNormTypeThrows()
     {
         var ex = Assert.Throws<ArgumentException>(() => GradClip.ClipGradNorm([], 1.0, -1));
-        Assert.Contains("-1", ex.Message);
+        Assert.Equal("Invalid norm type: -1 (must be > 0 or infinity) (Parameter 'normType')", ex.Message);
     }
 }

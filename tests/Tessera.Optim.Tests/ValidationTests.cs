@@ -9,7 +9,8 @@ public class ValidationTests
     {
         Assert.Equal("Invalid learning rate: -0.1", Assert.Throws<ArgumentException>(() => new Sgd(P(), lr: -0.1)).Message);
         Assert.Equal("Invalid momentum value: -0.5", Assert.Throws<ArgumentException>(() => new Sgd(P(), lr: 0.1, momentum: -0.5)).Message);
-        Assert.Contains("Nesterov", Assert.Throws<ArgumentException>(() => new Sgd(P(), lr: 0.1, nesterov: true)).Message);
+        Assert.Equal("Nesterov momentum requires a momentum and zero dampening (momentum: 0, dampening: 0)",
+            Assert.Throws<ArgumentException>(() => new Sgd(P(), lr: 0.1, nesterov: true)).Message);
         Assert.Equal("Invalid beta parameter at index 0: 1", Assert.Throws<ArgumentException>(() => new Adam(P(), beta1: 1.0)).Message);
         Assert.Equal("Invalid beta parameter at index 1: -0.2", Assert.Throws<ArgumentException>(() => new AdamW(P(), beta2: -0.2)).Message);
         Assert.Equal("Invalid epsilon value: -1E-08", Assert.Throws<ArgumentException>(() => new Adam(P(), eps: -1e-8)).Message);
@@ -25,16 +26,23 @@ public class ValidationTests
     public void BadSchedulerArgumentsThrow()
     {
         var opt = new Sgd(P(), lr: 0.1);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Schedulers.LinearLR(opt, startFactor: 1.5));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Schedulers.StepLR(opt, 0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Schedulers.CosineAnnealingLR(opt, 0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Schedulers.ReduceLROnPlateau(opt, factor: 1.0));
+        string nl = Environment.NewLine;
+        Assert.Equal($"Starting multiplicative factor expected to be between 0 and 1, got 1.5. (Parameter 'startFactor'){nl}Actual value was 1.5.",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new Schedulers.LinearLR(opt, startFactor: 1.5)).Message);
+        Assert.Equal($"Invalid step_size: 0 (Parameter 'stepSize'){nl}Actual value was 0.",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new Schedulers.StepLR(opt, 0)).Message);
+        Assert.Equal($"Invalid T_max: 0 (Parameter 'tMax'){nl}Actual value was 0.",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new Schedulers.CosineAnnealingLR(opt, 0)).Message);
+        Assert.Equal($"Factor should be < 1.0, got 1. (Parameter 'factor'){nl}Actual value was 1.",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new Schedulers.ReduceLROnPlateau(opt, factor: 1.0)).Message);
     }
 
     [Fact]
     public void EmptyOrIntegerParametersAreRejected()
     {
-        Assert.Throws<ArgumentException>(() => new Sgd(Array.Empty<Tensor>(), lr: 0.1));
-        Assert.Throws<ArgumentException>(() => new Sgd([Tensor.Zeros([2], DType.Int64)], lr: 0.1));
+        Assert.Equal("Optimizer got an empty parameter group. (Parameter 'group')",
+            Assert.Throws<ArgumentException>(() => new Sgd(Array.Empty<Tensor>(), lr: 0.1)).Message);
+        Assert.Equal("Can only optimize floating-point tensors, got int64. (Parameter 'group')",
+            Assert.Throws<ArgumentException>(() => new Sgd([Tensor.Zeros([2], DType.Int64)], lr: 0.1)).Message);
     }
 }

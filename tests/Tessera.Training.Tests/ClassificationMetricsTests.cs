@@ -39,6 +39,7 @@ public class ClassificationMetricsTests
     [Fact]
     public void RejectsOutOfRangeLabels()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ClassificationMetrics(2, [0, 2], [0, 0]));
+        Assert.Equal("label pair (2, 0) at 1 is outside 0..1. (Parameter 'truth')",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new ClassificationMetrics(2, [0, 2], [0, 0])).Message);
     }
 }

@@ -1,10 +1,15 @@
 using Tessera.Kernels.Operators;
 using Tessera.Testing;
+using Tessera.Tests.Support;
 
 namespace Tessera.Tests.Ops;
 
 /// <summary>Every table op gives the same result (within float tolerance) on the vector paths and with SIMD disabled.</summary>
-[Collection(nameof(SimdScalarAgreementTests))]
+/// <remarks>
+/// <c>KernelOptions.DisableSimd</c> is process-wide: the class runs in <see cref="GlobalStateCollection"/>, which
+/// xunit runs alone, and <see cref="Run"/> restores the switch in a <c>finally</c> even when an op throws.
+/// </remarks>
+[Collection(GlobalStateCollection.Name)]
 public class SimdScalarAgreementTests
 {
     public static IEnumerable<object[]> UnaryNames() => OpTable.Unaries.Select(u => new object[] { u.Name });
