@@ -27,7 +27,7 @@ public static class TrainBench
     public static Result Run(string model, string? dataDirectory, ulong seed = 0)
     {
         var gen = new Generator(seed);
-        Module net;
+        Module<Tensor, Tensor> net;
         Optimizer opt;
         string workload;
         switch (model)

@@ -8,7 +8,7 @@ namespace Tessera.Models;
 /// max-pool 2, flatten, <c>fc1</c> 400→120, ReLU, <c>fc2</c> 120→84, ReLU, <c>fc3</c> 84→10.
 /// Parameter names match the PyTorch original, so weights trained there load directly.
 /// </summary>
-public sealed class LeNet5 : Module
+public sealed class LeNet5 : Module<Tensor, Tensor>
 {
     /// <summary>Creates the network with PyTorch's default initialisation.</summary>
     public LeNet5(int classes = 10, Generator? generator = null)

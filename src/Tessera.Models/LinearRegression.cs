@@ -4,7 +4,7 @@ using Tessera.Nn.Layers;
 namespace Tessera.Models;
 
 /// <summary>y = x·Wᵀ + b: one <c>linear</c> layer, as PyTorch's <c>nn.Linear(in, out)</c> regression examples.</summary>
-public sealed class LinearRegression : Module
+public sealed class LinearRegression : Module<Tensor, Tensor>
 {
     /// <summary>A regression from <paramref name="inFeatures"/> inputs to <paramref name="outFeatures"/> outputs.</summary>
     public LinearRegression(int inFeatures = 1, int outFeatures = 1, Generator? generator = null)

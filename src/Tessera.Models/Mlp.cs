@@ -7,7 +7,7 @@ namespace Tessera.Models;
 /// The classic MNIST multilayer perceptron: flatten, <c>fc1</c> 784→128, ReLU, <c>fc2</c> 128→10.
 /// Parameter names match the PyTorch original, so its state dict loads directly.
 /// </summary>
-public sealed class Mlp : Module
+public sealed class Mlp : Module<Tensor, Tensor>
 {
     /// <summary>Creates the network with PyTorch's default initialisation.</summary>
     public Mlp(int inFeatures = 784, int hidden = 128, int classes = 10, Generator? generator = null)

@@ -5,7 +5,11 @@ namespace Tessera.Nn;
 
 /// <summary>
 /// Base of all layers and models (PyTorch's <c>nn.Module</c>): owns parameters, buffers and sub-modules, registered
-/// explicitly and kept in registration order, and a training flag.
+/// explicitly and kept in registration order, and a training flag. It has no forward of its own: a module derives
+/// from one of the typed signatures, <see cref="Module{TIn, TOut}"/> (one input), <see cref="Module{T1, T2, TOut}"/>
+/// (e.g. a loss: input, target), <see cref="Module{T1, T2, T3, TOut}"/> or <see cref="Module{T1, T2, T3, T4, TOut}"/>
+/// (e.g. attention: q, k, v, mask), whose type arguments may be tuples, nullable states or cache objects.
+/// Any module can be a child of any other, whatever its signature.
 /// </summary>
 public abstract class Module
 {
@@ -16,12 +20,6 @@ public abstract class Module
 
     /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
     public bool Training { get; private set; } = true;
-
-    /// <summary>Computes the module's output for one input.</summary>
-    public abstract Tensor Forward(Tensor x);
-
-    /// <summary>Same as <see cref="Forward(Tensor)"/>; reads like calling the module.</summary>
-    public Tensor Call(Tensor x) => Forward(x);
 
     /// <summary>Registers (or replaces) a parameter under <paramref name="name"/>; null keeps the slot empty (e.g. no bias).</summary>
     public Parameter? RegisterParameter(string name, Parameter? parameter)

@@ -2,7 +2,8 @@ using System.Collections;
 
 namespace Tessera.Nn;
 
-/// <summary>Holds sub-modules in a list (named "0", "1", …) so their parameters are registered; has no forward of its own.</summary>
+/// <summary>Holds sub-modules in a list (named "0", "1", …) so their parameters are registered; has no forward of its own
+/// (iterate it in the owner's <c>Forward</c>). It holds modules of any signature.</summary>
 public sealed class ModuleList : Module, IEnumerable<Module>
 {
     private readonly List<Module> _items = new();
@@ -25,9 +26,6 @@ public sealed class ModuleList : Module, IEnumerable<Module>
 
     /// <summary>The module at <paramref name="index"/>.</summary>
     public Module this[int index] => _items[index];
-
-    /// <summary>Not supported: a module list only holds modules; iterate it in the owner's forward.</summary>
-    public override Tensor Forward(Tensor x) => throw new NotSupportedException("ModuleList has no Forward; iterate over its modules.");
 
     /// <summary>Enumerates the modules in order.</summary>
     public IEnumerator<Module> GetEnumerator() => _items.GetEnumerator();

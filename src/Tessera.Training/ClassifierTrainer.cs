@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Tessera.Data;
 using Tessera.IO;
 using Tessera.Nn;
+using Tessera.Nn.Losses;
 using Tessera.Optim;
 using Tessera.Optim.Schedulers;
 
@@ -63,7 +64,7 @@ public sealed class ClassifierTrainer
     }
 
     /// <summary>The model being trained.</summary>
-    public Module Model { get; }
+    public Module<Tensor, Tensor> Model { get; }
 
     /// <summary>The optimizer.</summary>
     public Optimizer Optimizer { get; }
@@ -110,12 +111,7 @@ public sealed class ClassifierTrainer
                 Optimizer.ZeroGrad();
                 var logits = Model.Forward(b.Input);
                 var loss = Functional.CrossEntropy(logits, b.Target);
-                if (_o.L1 > 0)
-                {
-                    Tensor? pen = null;
-                    foreach (var p in Model.Parameters()) pen = pen is null ? p.Abs().Sum() : pen.Add(p.Abs().Sum());
-                    if (pen is not null) loss = loss.Add(pen.Mul(_o.L1));
-                }
+                if (_o.L1 > 0) loss = loss.Add(Regularization.L1(Model.Parameters()).Mul(_o.L1));
                 loss.Backward();
                 Optimizer.Step();
                 lossSum += loss.Item<float>() * b.Size;

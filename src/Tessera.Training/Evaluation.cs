@@ -6,7 +6,7 @@ namespace Tessera.Training;
 public static class Evaluation
 {
     /// <summary>Argmax predictions of <paramref name="model"/> (in eval mode, no grad) for every row of <paramref name="inputs"/>.</summary>
-    public static long[] Predict(Module model, Tensor inputs, int batchSize = 1000)
+    public static long[] Predict(Module<Tensor, Tensor> model, Tensor inputs, int batchSize = 1000)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -28,7 +28,7 @@ public static class Evaluation
     }
 
     /// <summary>Softmax probabilities (classes) of one example <paramref name="input"/> (its shape without the batch dimension).</summary>
-    public static float[] Probabilities(Module model, Tensor input)
+    public static float[] Probabilities(Module<Tensor, Tensor> model, Tensor input)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(input);
@@ -43,7 +43,7 @@ public static class Evaluation
     }
 
     /// <summary>Metrics of <paramref name="model"/> on labelled <paramref name="inputs"/> / <paramref name="targets"/>.</summary>
-    public static ClassificationMetrics Evaluate(Module model, Tensor inputs, Tensor targets, int classes)
+    public static ClassificationMetrics Evaluate(Module<Tensor, Tensor> model, Tensor inputs, Tensor targets, int classes)
     {
         ArgumentNullException.ThrowIfNull(targets);
         var pred = Predict(model, inputs);

@@ -10,7 +10,7 @@ public static class ModelFactory
 {
     /// <summary>"mlp" or "lenet" for Fashion-MNIST (10 classes).</summary>
     /// <exception cref="ArgumentException">For another name.</exception>
-    public static Module CreateClassifier(string name, Generator? generator = null) => name switch
+    public static Module<Tensor, Tensor> CreateClassifier(string name, Generator? generator = null) => name switch
     {
         "mlp" => new Mlp(generator: generator),
         "lenet" => new LeNet5(generator: generator),

@@ -237,7 +237,6 @@ public class LayerTests
         Assert.Equal(3, seq.Count);
         var list = new ModuleList(new Linear(1, 1), new Linear(1, 1));
         Assert.Equal(["0.weight", "0.bias", "1.weight", "1.bias"], list.NamedParameters().Select(p => p.Name).ToArray());
-        Assert.Throws<NotSupportedException>(() => list.Forward(x));
     }
 
     [Fact]

@@ -20,8 +20,8 @@ public class LossTests
         Assert.Equal(0.5 + 3 + 3, new L1Loss(Reduction.Sum).Call(x, y).ItemAsDouble(), 12);
         TensorAssert.Close([0.125, 0, 2.5, 2.5], new HuberLoss(reduction: Reduction.None).Call(x, y), 1e-12, 0, "huber δ=1");
         TensorAssert.Close([0.125, 0, 4, 4], new HuberLoss(2, Reduction.None).Call(x, y), 1e-12, 0, "huber δ=2");
-        Assert.Equal((0.125 + 2.5 + 2.5) / 4, LossFunctions.Huber(x, y).ItemAsDouble(), 12);
-        Assert.Throws<ArgumentException>(() => LossFunctions.L1(x, Tensor.Zeros([3], DType.Float64)));
+        Assert.Equal((0.125 + 2.5 + 2.5) / 4, Functional.HuberLoss(x, y).ItemAsDouble(), 12);
+        Assert.Throws<ArgumentException>(() => Functional.L1Loss(x, Tensor.Zeros([3], DType.Float64)));
         Assert.Equal($"HuberLoss delta must be positive, got -1. (Parameter 'delta'){Environment.NewLine}Actual value was -1.",
             Assert.Throws<ArgumentOutOfRangeException>(() => new HuberLoss(-1)).Message);
     }
@@ -96,17 +96,17 @@ public class LossTests
     {
         var x = R([3, 4], 1);
         var y = R([3, 4], 2);
-        GradCheck.Check(t => LossFunctions.L1(t[0], t[1]), [x, y]);
-        GradCheck.Check(t => LossFunctions.Huber(t[0], t[1], 0.7), [x, y]);
-        GradCheck.Check(t => LossFunctions.Huber(t[0], t[1], 0.7, Reduction.None), [x, y]);
+        GradCheck.Check(t => Functional.L1Loss(t[0], t[1]), [x, y]);
+        GradCheck.Check(t => Functional.HuberLoss(t[0], t[1], 0.7), [x, y]);
+        GradCheck.Check(t => Functional.HuberLoss(t[0], t[1], 0.7, Reduction.None), [x, y]);
         var yb = Tensor.Rand([3, 4], new Generator(3), DType.Float64, requiresGrad: true);
         var pw = Tensor.FromArray(new double[] { 0.5, 1, 2, 3 }, requiresGrad: true);
-        GradCheck.Check(t => LossFunctions.BinaryCrossEntropyWithLogits(t[0], t[1]), [x, yb]);
-        GradCheck.Check(t => LossFunctions.BinaryCrossEntropyWithLogits(t[0], t[1], posWeight: t[2], reduction: Reduction.Sum), [x, yb, pw]);
+        GradCheck.Check(t => Functional.BinaryCrossEntropyWithLogits(t[0], t[1]), [x, yb]);
+        GradCheck.Check(t => Functional.BinaryCrossEntropyWithLogits(t[0], t[1], posWeight: t[2], reduction: Reduction.Sum), [x, yb, pw]);
         var logp = R([3, 4], 4).Detach().LogSoftmax(1).RequiresGrad_();
         var p = Tensor.Rand([3, 4], new Generator(5), DType.Float64).Add(0.1).RequiresGrad_();
-        GradCheck.Check(t => LossFunctions.KLDiv(t[0], t[1], KLDivReduction.BatchMean), [logp, p]);
-        GradCheck.Check(t => LossFunctions.KLDiv(t[0], t[1], KLDivReduction.Sum, logTarget: true), [logp, R([3, 4], 6)]);
+        GradCheck.Check(t => Functional.KLDiv(t[0], t[1], KLDivReduction.BatchMean), [logp, p]);
+        GradCheck.Check(t => Functional.KLDiv(t[0], t[1], KLDivReduction.Sum, logTarget: true), [logp, R([3, 4], 6)]);
         var reg = new Tensor[] { R([2, 3], 7), R([4], 8) };
         GradCheck.Check(t => Regularization.L1(t).Add(Regularization.L2(t)), reg);
     }
@@ -116,7 +116,7 @@ public class LossTests
     {
         var input = Tensor.FromArray(new double[] { -1, -2 }, requiresGrad: true);
         var target = Tensor.FromArray(new double[] { 0, 1 }, requiresGrad: true);
-        LossFunctions.KLDiv(input, target, KLDivReduction.Sum).Backward();
+        Functional.KLDiv(input, target, KLDivReduction.Sum).Backward();
         Assert.All(target.Grad!.ToDoubleArray(), v => Assert.True(double.IsFinite(v)));
         TensorAssert.Close([0, -1], input.Grad!, 0, 0, "d/dinput");
     }

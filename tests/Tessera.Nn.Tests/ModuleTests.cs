@@ -6,7 +6,7 @@ namespace Tessera.Nn.Tests;
 
 public class ModuleTests
 {
-    private sealed class Net : Module
+    private sealed class Net : Module<Tensor, Tensor>
     {
         public Net()
         {

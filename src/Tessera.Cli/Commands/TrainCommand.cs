@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using Tessera.Data;
 using Tessera.Kernels.Threading;
+using Tessera.Models;
 using Tessera.Training;
 
 namespace Tessera.Cli.Commands;
@@ -83,11 +84,52 @@ internal static class TrainCommand
         if (steps < 1) throw new ArgumentException($"--epochs must be at least 1, got {steps}.");
         Console.WriteLine($"data: synthetic y = 4 + 3x + N(0,1), 100 points, x ~ U[0,2), seed {seed}");
         int every = Math.Max(1, steps / 10);
-        var res = LinearRegressionTrainer.Run(steps, lr, seed, optimizer, momentum, wd,
+        var res = FitLinreg(steps, lr, seed, optimizer, momentum, wd,
             onStep: (s, loss) => { if (s % every == 0 || s == steps) Console.WriteLine(Inv($"step {s}/{steps} mse {loss:F6}")); });
         Console.WriteLine(Inv($"learned:     w = {res.W:F4}, b = {res.B:F4}"));
         Console.WriteLine(Inv($"closed form: w = {res.ClosedFormW:F4}, b = {res.ClosedFormB:F4}  (true: w = 3, b = 4)"));
         return 0;
+    }
+
+    /// <summary>
+    /// Fits y = 4 + 3x + N(0, 1) noise (x uniform in [0, 2), <paramref name="n"/> seeded points) with <paramref name="steps"/>
+    /// full-batch steps on the MSE, and the least-squares solution of the same data for comparison.
+    /// </summary>
+    internal static (double W, double B, double ClosedFormW, double ClosedFormB, double FinalLoss) FitLinreg(int steps, double lr, ulong seed,
+        string optimizer = "sgd", double momentum = 0, double weightDecay = 0, int n = 100, Action<int, double>? onStep = null)
+    {
+        var g = new Generator(seed);
+        var x = Tensor.Rand([n, 1], g).Mul(2f);                            // (n, 1)
+        var y = x.Mul(3f).Add(4f).Add(Tensor.Randn([n, 1], g));            // (n, 1)
+        var model = new LinearRegression(generator: new Generator(seed + 1));
+        var opt = ModelFactory.CreateOptimizer(optimizer, model.Parameters(), lr, momentum, weightDecay);
+        double last = double.NaN;
+        for (int s = 0; s < steps; s++)
+        {
+            TensorScope? scope = s == 0 ? null : TensorScope.Begin();
+            opt.ZeroGrad();
+            var loss = Functional.MseLoss(model.Forward(x), y);
+            loss.Backward();
+            opt.Step();
+            last = loss.Item<float>();
+            scope?.Dispose();
+            onStep?.Invoke(s + 1, last);
+        }
+        var (cw, cb) = LeastSquares(x.ToArray<float>(), y.ToArray<float>());
+        return (model.Linear.Weight.Detach().ToArray<float>()[0], model.Linear.Bias!.Detach().ToArray<float>()[0], cw, cb, last);
+    }
+
+    /// <summary>Closed-form least squares (w, b) of y on x.</summary>
+    internal static (double W, double B) LeastSquares(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        double mx = 0, my = 0;
+        for (int i = 0; i < x.Length; i++) { mx += x[i]; my += y[i]; }
+        mx /= x.Length;
+        my /= x.Length;
+        double sxy = 0, sxx = 0;
+        for (int i = 0; i < x.Length; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx); }
+        double w = sxy / sxx;
+        return (w, my - w * mx);
     }
 
     private static int RunClassifier(TrainOptions o)

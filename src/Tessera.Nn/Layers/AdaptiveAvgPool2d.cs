@@ -1,7 +1,7 @@
 namespace Tessera.Nn.Layers;
 
 /// <summary>Average pooling to a fixed output size, whatever the input size.</summary>
-public sealed class AdaptiveAvgPool2d : Module
+public sealed class AdaptiveAvgPool2d : Module<Tensor, Tensor>
 {
     private readonly bool _square;
 

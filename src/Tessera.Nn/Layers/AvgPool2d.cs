@@ -1,7 +1,7 @@
 namespace Tessera.Nn.Layers;
 
 /// <summary>2-D average pooling.</summary>
-public sealed class AvgPool2d : Module
+public sealed class AvgPool2d : Module<Tensor, Tensor>
 {
     /// <summary>Square window; stride defaults to the kernel size.</summary>
     public AvgPool2d(int kernelSize, int? stride = null, int padding = 0, bool ceilMode = false, bool countIncludePad = true)

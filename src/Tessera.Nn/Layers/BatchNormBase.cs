@@ -4,7 +4,7 @@ namespace Tessera.Nn.Layers;
 /// Shared batch normalisation over dim 1 (C): batch statistics in training (updating running_mean/running_var/num_batches_tracked),
 /// running statistics in evaluation.
 /// </summary>
-public abstract class BatchNormBase : Module
+public abstract class BatchNormBase : Module<Tensor, Tensor>
 {
     /// <summary>Creates weight = 1, bias = 0 (when affine) and running_mean = 0, running_var = 1, num_batches_tracked = 0 (when tracking).</summary>
     protected BatchNormBase(int numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, DType dtype)

@@ -1,7 +1,7 @@
 namespace Tessera.Nn.Layers;
 
 /// <summary>2-D convolution (cross-correlation) over (N, C_in, H, W) with weight (C_out, C_in/groups, kH, kW).</summary>
-public sealed class Conv2d : Module
+public sealed class Conv2d : Module<Tensor, Tensor>
 {
     /// <summary>Square kernel, stride, padding and dilation.</summary>
     public Conv2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int dilation = 1, int groups = 1,

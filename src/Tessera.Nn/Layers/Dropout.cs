@@ -1,7 +1,7 @@
 namespace Tessera.Nn.Layers;
 
 /// <summary>Zeroes each element with probability p in training and scales the rest by 1/(1−p); identity in evaluation.</summary>
-public sealed class Dropout : Module
+public sealed class Dropout : Module<Tensor, Tensor>
 {
     private readonly Generator? _generator;
 

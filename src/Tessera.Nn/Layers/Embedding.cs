@@ -1,7 +1,7 @@
 namespace Tessera.Nn.Layers;
 
 /// <summary>Lookup table: integer indices (any shape) → rows of weight (num_embeddings, embedding_dim).</summary>
-public sealed class Embedding : Module
+public sealed class Embedding : Module<Tensor, Tensor>
 {
     /// <summary>Creates the table, initialised N(0, 1) with the padding row zeroed.</summary>
     public Embedding(int numEmbeddings, int embeddingDim, int? paddingIdx = null, DType dtype = DType.Float32, Generator? generator = null)

@@ -1,7 +1,7 @@
 namespace Tessera.Nn.Layers;
 
 /// <summary>Flattens dims <see cref="StartDim"/>..<see cref="EndDim"/> into one (by default all but the batch dim).</summary>
-public sealed class Flatten : Module
+public sealed class Flatten : Module<Tensor, Tensor>
 {
     /// <summary>Creates the layer.</summary>
     public Flatten(int startDim = 1, int endDim = -1)

@@ -1,7 +1,7 @@
 namespace Tessera.Nn.Layers;
 
 /// <summary>x·Φ(x) (exact) or its tanh approximation.</summary>
-public sealed class GELU : Module
+public sealed class GELU : Module<Tensor, Tensor>
 {
     /// <summary>Creates the activation; <paramref name="approximateTanh"/> selects PyTorch's approximate='tanh'.</summary>
     public GELU(bool approximateTanh = false) => ApproximateTanh = approximateTanh;

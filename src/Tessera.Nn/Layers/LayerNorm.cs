@@ -1,7 +1,7 @@
 namespace Tessera.Nn.Layers;
 
 /// <summary>Normalises over the trailing <see cref="NormalizedShape"/> dims, then applies an element-wise affine map.</summary>
-public sealed class LayerNorm : Module
+public sealed class LayerNorm : Module<Tensor, Tensor>
 {
     /// <summary>Normalises over one trailing dim of size <paramref name="normalizedShape"/>.</summary>
     public LayerNorm(int normalizedShape, double eps = 1e-5, bool elementwiseAffine = true, DType dtype = DType.Float32)

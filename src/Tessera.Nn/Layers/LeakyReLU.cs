@@ -1,7 +1,7 @@
 namespace Tessera.Nn.Layers;
 
 /// <summary>x for x ≥ 0, slope·x otherwise.</summary>
-public sealed class LeakyReLU : Module
+public sealed class LeakyReLU : Module<Tensor, Tensor>
 {
     /// <summary>Creates the activation with the given negative slope.</summary>
     public LeakyReLU(double negativeSlope = 0.01)

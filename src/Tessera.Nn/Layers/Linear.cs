@@ -1,7 +1,7 @@
 namespace Tessera.Nn.Layers;
 
 /// <summary>y = x·Wᵀ + b with W (out_features, in_features).</summary>
-public sealed class Linear : Module
+public sealed class Linear : Module<Tensor, Tensor>
 {
     /// <summary>Creates the layer and initialises it as PyTorch does (see <see cref="ResetParameters"/>).</summary>
     public Linear(int inFeatures, int outFeatures, bool bias = true, DType dtype = DType.Float32, Generator? generator = null)

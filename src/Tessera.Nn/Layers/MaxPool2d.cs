@@ -1,7 +1,7 @@
 namespace Tessera.Nn.Layers;
 
 /// <summary>2-D max pooling.</summary>
-public sealed class MaxPool2d : Module
+public sealed class MaxPool2d : Module<Tensor, Tensor>
 {
     /// <summary>Square window; stride defaults to the kernel size.</summary>
     public MaxPool2d(int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false)

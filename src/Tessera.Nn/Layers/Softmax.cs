@@ -1,7 +1,7 @@
 namespace Tessera.Nn.Layers;
 
 /// <summary>Softmax along <see cref="Dim"/>.</summary>
-public sealed class Softmax : Module
+public sealed class Softmax : Module<Tensor, Tensor>
 {
     /// <summary>Creates the layer for dimension <paramref name="dim"/>.</summary>
     public Softmax(int dim) => Dim = dim;

@@ -21,5 +21,5 @@ public sealed class BCEWithLogitsLoss : Loss
     public Reduction Reduction { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input, Tensor target) => LossFunctions.BinaryCrossEntropyWithLogits(input, target, Weight, PosWeight, Reduction);
+    public override Tensor Forward(Tensor input, Tensor target) => Functional.BinaryCrossEntropyWithLogits(input, target, Weight, PosWeight, Reduction);
 }

@@ -27,5 +27,5 @@ public sealed class CrossEntropyLoss : Loss
     public Reduction Reduction { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input, Tensor target) => LossFunctions.CrossEntropy(input, target, Weight, IgnoreIndex, LabelSmoothing, Reduction);
+    public override Tensor Forward(Tensor input, Tensor target) => Functional.CrossEntropy(input, target, Weight, IgnoreIndex, LabelSmoothing, Reduction);
 }

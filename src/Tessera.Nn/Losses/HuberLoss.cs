@@ -18,5 +18,5 @@ public sealed class HuberLoss : Loss
     public Reduction Reduction { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input, Tensor target) => LossFunctions.Huber(input, target, Delta, Reduction);
+    public override Tensor Forward(Tensor input, Tensor target) => Functional.HuberLoss(input, target, Delta, Reduction);
 }

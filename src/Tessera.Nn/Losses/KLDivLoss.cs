@@ -17,5 +17,5 @@ public sealed class KLDivLoss : Loss
     public bool LogTarget { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input, Tensor target) => LossFunctions.KLDiv(input, target, Reduction, LogTarget);
+    public override Tensor Forward(Tensor input, Tensor target) => Functional.KLDiv(input, target, Reduction, LogTarget);
 }

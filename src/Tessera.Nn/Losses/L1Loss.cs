@@ -10,5 +10,5 @@ public sealed class L1Loss : Loss
     public Reduction Reduction { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input, Tensor target) => LossFunctions.L1(input, target, Reduction);
+    public override Tensor Forward(Tensor input, Tensor target) => Functional.L1Loss(input, target, Reduction);
 }

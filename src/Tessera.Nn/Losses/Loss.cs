@@ -1,14 +1,11 @@
 namespace Tessera.Nn.Losses;
 
-/// <summary>Base of loss modules: two inputs (prediction, target) and a scalar (or per-element) loss.</summary>
-public abstract class Loss : Module
+/// <summary>
+/// Base of loss modules: <c>Forward(input, target)</c> gives a scalar (or, without reduction, per-element) loss.
+/// Each loss module is a thin wrapper over its function in <see cref="Functional"/>.
+/// </summary>
+public abstract class Loss : Module<Tensor, Tensor, Tensor>
 {
-    /// <summary>The loss of <paramref name="input"/> against <paramref name="target"/>.</summary>
-    public abstract Tensor Forward(Tensor input, Tensor target);
-
-    /// <summary>Same as <see cref="Forward(Tensor, Tensor)"/>.</summary>
-    public Tensor Call(Tensor input, Tensor target) => Forward(input, target);
-
-    /// <summary>Not supported: a loss needs a target.</summary>
-    public sealed override Tensor Forward(Tensor x) => throw new NotSupportedException($"{GetType().Name} needs (input, target).");
+    /// <summary>The loss of <paramref name="input"/> (the prediction) against <paramref name="target"/>.</summary>
+    public abstract override Tensor Forward(Tensor input, Tensor target);
 }

@@ -10,5 +10,5 @@ public sealed class MSELoss : Loss
     public Reduction Reduction { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input, Tensor target) => LossFunctions.Mse(input, target, Reduction);
+    public override Tensor Forward(Tensor input, Tensor target) => Functional.MseLoss(input, target, Reduction);
 }

@@ -22,5 +22,5 @@ public sealed class NLLLoss : Loss
     public Reduction Reduction { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input, Tensor target) => LossFunctions.Nll(input, target, Weight, IgnoreIndex, Reduction);
+    public override Tensor Forward(Tensor input, Tensor target) => Functional.NllLoss(input, target, Weight, IgnoreIndex, Reduction);
 }

@@ -1,13 +1,13 @@
-using Tessera.Training;
+using Tessera.Cli.Commands;
 
-namespace Tessera.Training.Tests;
+namespace Tessera.Cli.Tests.Commands;
 
-public class LinearRegressionTrainerTests
+public class TrainLinregTests
 {
     [Fact]
     public void LeastSquaresOfExactLine()
     {
-        var (w, b) = LinearRegressionTrainer.LeastSquares([0f, 1f, 2f, 3f], [1f, 3f, 5f, 7f]);
+        var (w, b) = TrainCommand.LeastSquares([0f, 1f, 2f, 3f], [1f, 3f, 5f, 7f]);
         Assert.Equal(2.0, w, 10);
         Assert.Equal(1.0, b, 10);
     }
@@ -15,7 +15,7 @@ public class LinearRegressionTrainerTests
     [Fact]
     public void GradientDescentReachesClosedForm()
     {
-        var r = LinearRegressionTrainer.Run(steps: 3000, lr: 0.1, seed: 0);
+        var r = TrainCommand.FitLinreg(steps: 3000, lr: 0.1, seed: 0);
         Assert.Equal(r.ClosedFormW, r.W, 3);
         Assert.Equal(r.ClosedFormB, r.B, 3);
         // The noise is N(0, 1) over 100 points, so the fit is near the true line.

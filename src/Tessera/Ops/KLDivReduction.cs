@@ -1,4 +1,4 @@
-namespace Tessera.Nn.Losses;
+namespace Tessera;
 
 /// <summary>Reductions for KL divergence, which adds PyTorch's "batchmean".</summary>
 public enum KLDivReduction
