@@ -61,7 +61,7 @@ public partial class Tensor
     /// <summary>Elementwise x if x &gt; 0 else slope·x.</summary>
     public Tensor LeakyRelu(double negativeSlope = 0.01)
     {
-        var y = GradKernel.Map(this, (x, d) => Activations.LeakyRelu(x, (float)negativeSlope, d), (x, d) => Activations.LeakyRelu(x, negativeSlope, d));
+        var y = GradKernel.Map("leaky_relu", this, (x, d) => Activations.LeakyRelu(x, (float)negativeSlope, d), (x, d) => Activations.LeakyRelu(x, negativeSlope, d));
         if (NeedsGrad(this))
         {
             var xd = Detach();
@@ -117,7 +117,7 @@ public partial class Tensor
     /// <summary>Softplus: (1/β)·log(1+e^(βx)), linear where βx &gt; threshold (as PyTorch).</summary>
     public Tensor Softplus(double beta = 1, double threshold = 20)
     {
-        var y = GradKernel.Map(this, (x, d) => Activations.Softplus(x, (float)beta, (float)threshold, d), (x, d) => Activations.Softplus(x, beta, threshold, d));
+        var y = GradKernel.Map("softplus", this, (x, d) => Activations.Softplus(x, (float)beta, (float)threshold, d), (x, d) => Activations.Softplus(x, beta, threshold, d));
         if (NeedsGrad(this))
         {
             var xd = Detach();
@@ -133,7 +133,7 @@ public partial class Tensor
     {
         if (min is null && max is null) throw new ArgumentException("Clamp needs at least one of min or max.");
         float? lo32 = min is { } a ? (float)a : null, hi32 = max is { } b ? (float)b : null;
-        var y = GradKernel.Map(this, (x, d) => UnaryMath.Clamp(x, lo32, hi32, d), (x, d) => UnaryMath.Clamp(x, min, max, d));
+        var y = GradKernel.Map("clamp", this, (x, d) => UnaryMath.Clamp(x, lo32, hi32, d), (x, d) => UnaryMath.Clamp(x, min, max, d));
         if (NeedsGrad(this))
         {
             var xd = Detach();
@@ -179,16 +179,11 @@ public partial class Tensor
         if (condition.DType != DType.Bool) throw new ArgumentException($"Where needs a Bool condition, got {condition.DType.Name()}.");
         DType dt = DTypeInfo.Promote(a.DType, b.DType);
         int[] shape = ShapeUtil.BroadcastShapes(ShapeUtil.BroadcastShapes(condition.Shape, a.Shape), b.Shape);
-        var c = condition.Expand(shape).Contiguous().Span<byte>();
+        var c = condition.Expand(shape).Contiguous();
         var y = Empty(dt, shape);
         var ac = a.To(dt).Detach().Expand(shape).Contiguous();
         var bc = b.To(dt).Detach().Expand(shape).Contiguous();
-        switch (dt.ElementSize())
-        {
-            case 1: Select(c, ac.RawSpan<byte>(), bc.RawSpan<byte>(), y.RawSpan<byte>()); break;
-            case 4: Select(c, ac.RawSpan<int>(), bc.RawSpan<int>(), y.RawSpan<int>()); break;
-            default: Select(c, ac.RawSpan<long>(), bc.RawSpan<long>(), y.RawSpan<long>()); break;
-        }
+        DTypeDispatch.Raw(dt, new SelectOp(c, ac, bc, y), "where");
         if (NeedsGrad(a, b))
         {
             var cond = condition.Detach();
@@ -199,9 +194,15 @@ public partial class Tensor
         return y;
     }
 
-    private static void Select<T>(ReadOnlySpan<byte> c, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged
+    private readonly struct SelectOp(Tensor condition, Tensor a, Tensor b, Tensor y) : IRawOp
     {
-        for (int i = 0; i < y.Length; i++) y[i] = c[i] != 0 ? a[i] : b[i];
+        public void Run<T>() where T : unmanaged
+        {
+            ReadOnlySpan<byte> c = condition.Span<byte>();
+            ReadOnlySpan<T> sa = a.RawSpan<T>(), sb = b.RawSpan<T>();
+            Span<T> sy = y.RawSpan<T>();
+            for (int i = 0; i < sy.Length; i++) sy[i] = c[i] != 0 ? sa[i] : sb[i];
+        }
     }
 
     /// <summary>A copy with <paramref name="value"/> where <paramref name="mask"/> is true (mask broadcasts to this shape).</summary>

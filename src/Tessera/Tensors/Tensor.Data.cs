@@ -105,8 +105,8 @@ public partial class Tensor
     {
         switch (src.DType, dst.DType)
         {
-            case (DType.Float32, DType.BFloat16): HalfConvert.FloatToBFloat16(src.Span<float>(), dst.Span<ushort>()); return;
-            case (DType.BFloat16, DType.Float32): HalfConvert.BFloat16ToFloat(src.Span<ushort>(), dst.Span<float>()); return;
+            case (DType.Float32, DType.BFloat16): HalfConvert.FloatToBFloat16(src.Span<float>(), dst.RawSpan<ushort>()); return;
+            case (DType.BFloat16, DType.Float32): HalfConvert.BFloat16ToFloat(src.RawSpan<ushort>(), dst.Span<float>()); return;
             case (DType.Float32, DType.Float16): HalfConvert.FloatToHalf(src.Span<float>(), dst.Span<Half>()); return;
             case (DType.Float16, DType.Float32): HalfConvert.HalfToFloat(src.Span<Half>(), dst.Span<float>()); return;
         }
