@@ -49,7 +49,7 @@ public static class GradClip
             var g = p.Grad;
             if (g is null) continue;
             // Dense float gradients are clamped in place; any other layout or dtype goes through the tensor op.
-            if (g.IsContiguous && g.DType is DType.Float32 or DType.Float64) SpanVec.Run("clip_grad_value_", g.DType, g.Numel, new ClampOp(g, clipValue));
+            if (g.IsContiguous && g.DType is (DType.Float32 or DType.Float64)) SpanVec.Run("clip_grad_value_", g.DType, g.Numel, new ClampOp(g, clipValue));
             else g.CopyFrom_(g.Detach().Clamp(-clipValue, clipValue));
         }
     }

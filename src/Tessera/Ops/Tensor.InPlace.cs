@@ -26,7 +26,7 @@ public partial class Tensor
     {
         CheckInPlace("Add_");
         // Dense float32/float64 operands of one shape update in place; everything else goes through the out-of-place op.
-        if (DType is DType.Float32 or DType.Float64 && IsContiguous && other.IsContiguous && other.DType == DType && ShapeUtil.SameShape(other.Shape, Shape))
+        if (DType is (DType.Float32 or DType.Float64) && IsContiguous && other.IsContiguous && other.DType == DType && ShapeUtil.SameShape(other.Shape, Shape))
         {
             DTypeDispatch.Float(DType, new AddInPlaceOp(this, other, alpha), "add_");
             return this;
@@ -42,7 +42,7 @@ public partial class Tensor
     public Tensor Mul_(double scalar)
     {
         CheckInPlace("Mul_");
-        if (DType is DType.Float32 or DType.Float64 && IsContiguous)
+        if (DType is (DType.Float32 or DType.Float64) && IsContiguous)
         {
             DTypeDispatch.Float(DType, new ScaleInPlaceOp(this, scalar), "mul_");
             return this;

@@ -97,4 +97,19 @@ public class DTypeSupportTests
         var y = Tensor.Zeros([4], DType.Float64).ScatterAdd(0, Tensor.FromArray(new long[] { 1, 3, 1 }), Tensor.FromArray(new double[] { 0.5, 2, 0.25 }));
         Assert.Equal(new double[] { 0, 0.75, 0, 2 }, y.ToDoubleArray());
     }
+
+    [Fact]
+    public void ReducedPrecisionLeakyReluRoundTripsThroughFloat32WithGradient()
+    {
+        var x = Tensor.FromArray(new float[] { -2, 0.5f, 3 }).To(DType.BFloat16);
+        x.RequiresGrad = true;
+        var y = x.LeakyRelu(0.1);
+        Assert.Equal(DType.BFloat16, y.DType);
+        double slope = Tensor.FromArray(new float[] { 0.1f }).To(DType.BFloat16).ToDoubleArray()[0];
+        double minus02 = Tensor.FromArray(new float[] { -2 * 0.1f }).To(DType.BFloat16).ToDoubleArray()[0];
+        Assert.Equal(new[] { minus02, 0.5, 3 }, y.ToDoubleArray());
+        y.Sum().Backward();
+        Assert.Equal(DType.BFloat16, x.Grad!.DType);
+        Assert.Equal(new[] { slope, 1, 1 }, x.Grad.ToDoubleArray());
+    }
 }
