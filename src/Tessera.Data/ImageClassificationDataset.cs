@@ -70,13 +70,13 @@ public abstract class ImageClassificationDataset : TensorDataset
         // A 256-entry table gives every pixel value exactly the same float as the formula would.
         Span<float> table = stackalloc float[256];
         for (int v = 0; v < 256; v++) table[v] = normalize ? (v / 255f - mean) / std : v / 255f;
-        var x = Tensor.Empty(DType.Float32, n, 1, h, w);
-        var xs = x.Span<float>();
+        var x = Tensor.Empty([n, 1, h, w], DType.Float32);
+        var xs = x.AsSpan<float>();
         for (int i = 0; i < pixels.Length; i++) xs[i] = table[pixels[i]];
 
         var labelBytes = labels.As<byte>();
-        var y = Tensor.Empty(DType.Int64, n);
-        var ys = y.Span<long>();
+        var y = Tensor.Empty([n], DType.Int64);
+        var ys = y.AsSpan<long>();
         for (int i = 0; i < n; i++)
         {
             if (labelBytes[i] >= classNames.Count)

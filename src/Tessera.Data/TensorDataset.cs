@@ -50,11 +50,11 @@ public class TensorDataset : Dataset<Sample>, IBatchSource
     {
         var shape = source.ShapeArray();
         shape[0] = indices.Length;
-        var result = Tensor.Empty(source.DType, shape);
+        var result = Tensor.Empty(shape, source.DType);
         int rowBytes = (source.Numel / Math.Max(1, source.Size(0))) * source.DType.ElementSize();
         if (rowBytes == 0) return result;
-        var src = source.Storage.Bytes.Slice(source.Offset * source.DType.ElementSize(), source.Numel * source.DType.ElementSize());
-        var dst = result.Storage.Bytes.Slice(0, result.Numel * source.DType.ElementSize());
+        var src = source.AsBytes();
+        var dst = result.AsBytes();
         for (int p = 0; p < indices.Length; p++)
             src.Slice(indices[p] * rowBytes, rowBytes).CopyTo(dst.Slice(p * rowBytes, rowBytes));
         return result;

@@ -47,13 +47,13 @@ public sealed class Adagrad : Optimizer
         double clr = group.Lr / (1 + (state.Step - 1) * group.Get("lr_decay"));
         double wd = group.WeightDecay, eps = group.Get("eps");
         bool maximize = group.GetBool("maximize");
-        SpanVec.Run(param.Numel, (s, n) =>
-        {
-            if (param.DType == DType.Float32)
-                Kernel(param.Span<float>().Slice(s, n), grad.Span<float>().Slice(s, n), sum.Span<float>().Slice(s, n), clr, wd, eps, maximize);
-            else
-                Kernel(param.Span<double>().Slice(s, n), grad.Span<double>().Slice(s, n), sum.Span<double>().Slice(s, n), clr, wd, eps, maximize);
-        });
+        SpanVec.Run("Adagrad", param.DType, param.Numel, new UpdateOp(param, grad, sum, clr, wd, eps, maximize));
+    }
+
+    private readonly struct UpdateOp(Tensor param, Tensor grad, Tensor sum, double clr, double wd, double eps, bool maximize) : IFloatUpdate
+    {
+        public void Run<T>(int s, int n) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Kernel(param.AsSpan<T>().Slice(s, n), grad.AsReadOnlySpan<T>().Slice(s, n), sum.AsSpan<T>().Slice(s, n), clr, wd, eps, maximize);
     }
 
     private static void Kernel<T>(Span<T> p, ReadOnlySpan<T> g, Span<T> sum, double clr, double weightDecay, double epsilon, bool maximize)

@@ -21,15 +21,14 @@ internal static class AdamCore
         double step = state.Step;
         double bc1 = 1 - Math.Pow(beta1, step), bc2 = 1 - Math.Pow(beta2, step);
         var h = new Hyper(lr, group.WeightDecay, beta1, beta2, group.Get("eps"), lr / bc1, Math.Sqrt(bc2), group.GetBool("maximize"), decoupled);
-        SpanVec.Run(param.Numel, (s, n) =>
-        {
-            if (param.DType == DType.Float32)
-                Kernel(param.Span<float>().Slice(s, n), grad.Span<float>().Slice(s, n), m.Span<float>().Slice(s, n), v.Span<float>().Slice(s, n),
-                    vmax is null ? default : vmax.Span<float>().Slice(s, n), amsgrad, h);
-            else
-                Kernel(param.Span<double>().Slice(s, n), grad.Span<double>().Slice(s, n), m.Span<double>().Slice(s, n), v.Span<double>().Slice(s, n),
-                    vmax is null ? default : vmax.Span<double>().Slice(s, n), amsgrad, h);
-        });
+        SpanVec.Run(decoupled ? "AdamW" : "Adam", param.DType, param.Numel, new UpdateOp(param, grad, m, v, vmax, amsgrad, h));
+    }
+
+    private readonly struct UpdateOp(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor? vmax, bool amsgrad, Hyper h) : IFloatUpdate
+    {
+        public void Run<T>(int s, int n) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Kernel(param.AsSpan<T>().Slice(s, n), grad.AsReadOnlySpan<T>().Slice(s, n), m.AsSpan<T>().Slice(s, n), v.AsSpan<T>().Slice(s, n),
+                vmax is null ? default : vmax.AsSpan<T>().Slice(s, n), amsgrad, h);
     }
 
     private readonly record struct Hyper(double Lr, double WeightDecay, double Beta1, double Beta2, double Eps, double StepSize, double Bc2Sqrt, bool Maximize, bool Decoupled);

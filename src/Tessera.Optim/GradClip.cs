@@ -48,10 +48,16 @@ public static class GradClip
         {
             var g = p.Grad;
             if (g is null) continue;
-            if (g.IsContiguous && g.DType == DType.Float32) Clamp(g.Span<float>(), (float)clipValue);
-            else if (g.IsContiguous && g.DType == DType.Float64) Clamp(g.Span<double>(), clipValue);
+            // Dense float gradients are clamped in place; any other layout or dtype goes through the tensor op.
+            if (g.IsContiguous && g.DType is (DType.Float32 or DType.Float64)) SpanVec.Run("clip_grad_value_", g.DType, g.Numel, new ClampOp(g, clipValue));
             else g.CopyFrom_(g.Detach().Clamp(-clipValue, clipValue));
         }
+    }
+
+    private readonly struct ClampOp(Tensor g, double clipValue) : IFloatUpdate
+    {
+        public void Run<T>(int start, int count) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Clamp(g.AsSpan<T>().Slice(start, count), T.CreateTruncating(clipValue));
     }
 
     private static void Clamp<T>(Span<T> s, T c) where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,3 +1,4 @@
+using Tessera.IO;
 namespace Tessera.Optim;
 
 /// <summary>
@@ -74,30 +75,14 @@ public sealed class OptimizerStateDict
     public void Save(string path)
     {
         var (tensors, meta) = ToTensors();
-        var writer = new Tessera.IO.SafeTensorsWriter();
-        foreach (var (k, v) in meta) writer.Metadata[k] = v;
-        foreach (var (name, t) in tensors)
-        {
-            var shape = t.ShapeArray().Select(d => (long)d).ToArray();
-            if (t.DType == DType.Float32) writer.AddFloat32(name, shape, t.ToArray<float>());
-            else writer.AddFloat64(name, shape, t.ToArray<double>());
-        }
-        writer.Save(path);
+        SafeTensors.Save(tensors, path, meta);
     }
 
     /// <summary>Reads a file written by <see cref="Save"/>.</summary>
     public static OptimizerStateDict Load(string path)
     {
-        using var file = Tessera.IO.SafeTensorsFile.Read(path);
-        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var e in file.Entries)
-        {
-            var shape = e.Shape.Select(d => checked((int)d)).ToArray();
-            tensors[e.Name] = e.DType == Tessera.IO.SafeTensorsDType.F32
-                ? Tensor.FromArray(file.GetFloat32(e.Name), shape)
-                : Tensor.FromArray(file.GetFloat64(e.Name), shape);
-        }
-        return FromTensors(tensors, file.Metadata);
+        var tensors = SafeTensors.Load(path, out var metadata);
+        return FromTensors(tensors, metadata);
     }
 
     private sealed class GroupJson

@@ -51,15 +51,14 @@ public sealed class RmsProp : Optimizer
         var buf = momentum > 0 ? Buffer(state, "momentum_buffer", param) : null;
         state.Step++;
         var h = new Hyper(group.Lr, group.Get("alpha"), group.Get("eps"), group.WeightDecay, momentum, group.GetBool("maximize"));
-        SpanVec.Run(param.Numel, (s, n) =>
-        {
-            if (param.DType == DType.Float32)
-                Kernel(param.Span<float>().Slice(s, n), grad.Span<float>().Slice(s, n), sq.Span<float>().Slice(s, n),
-                    ga is null ? default : ga.Span<float>().Slice(s, n), buf is null ? default : buf.Span<float>().Slice(s, n), centered, h);
-            else
-                Kernel(param.Span<double>().Slice(s, n), grad.Span<double>().Slice(s, n), sq.Span<double>().Slice(s, n),
-                    ga is null ? default : ga.Span<double>().Slice(s, n), buf is null ? default : buf.Span<double>().Slice(s, n), centered, h);
-        });
+        SpanVec.Run("RMSprop", param.DType, param.Numel, new UpdateOp(param, grad, sq, ga, buf, centered, h));
+    }
+
+    private readonly struct UpdateOp(Tensor param, Tensor grad, Tensor sq, Tensor? ga, Tensor? buf, bool centered, Hyper h) : IFloatUpdate
+    {
+        public void Run<T>(int s, int n) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Kernel(param.AsSpan<T>().Slice(s, n), grad.AsReadOnlySpan<T>().Slice(s, n), sq.AsSpan<T>().Slice(s, n),
+                ga is null ? default : ga.AsSpan<T>().Slice(s, n), buf is null ? default : buf.AsSpan<T>().Slice(s, n), centered, h);
     }
 
     private readonly record struct Hyper(double Lr, double Alpha, double Eps, double WeightDecay, double Momentum, bool Maximize);

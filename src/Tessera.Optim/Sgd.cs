@@ -53,13 +53,13 @@ public sealed class Sgd : Optimizer
         }
         state.Step++;
         var h = new Hyper(group.Lr, group.WeightDecay, momentum, group.Get("dampening"), group.GetBool("nesterov"), group.GetBool("maximize"), first);
-        SpanVec.Run(param.Numel, (s, n) =>
-        {
-            if (param.DType == DType.Float32)
-                Kernel(param.Span<float>().Slice(s, n), grad.Span<float>().Slice(s, n), buf is null ? default : buf.Span<float>().Slice(s, n), h);
-            else
-                Kernel(param.Span<double>().Slice(s, n), grad.Span<double>().Slice(s, n), buf is null ? default : buf.Span<double>().Slice(s, n), h);
-        });
+        SpanVec.Run("SGD", param.DType, param.Numel, new UpdateOp(param, grad, buf, h));
+    }
+
+    private readonly struct UpdateOp(Tensor param, Tensor grad, Tensor? buf, Hyper h) : IFloatUpdate
+    {
+        public void Run<T>(int s, int n) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Kernel(param.AsSpan<T>().Slice(s, n), grad.AsReadOnlySpan<T>().Slice(s, n), buf is null ? default : buf.AsSpan<T>().Slice(s, n), h);
     }
 
     private readonly record struct Hyper(double Lr, double WeightDecay, double Momentum, double Dampening, bool Nesterov, bool Maximize, bool First);

@@ -1,14 +1,15 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Tessera.Kernels.Threading;
+using Tessera.Threading;
 
 namespace Tessera.Optim;
 
 /// <summary>
-/// Helpers for the fused per-element update kernels: unchecked vector loads/stores and a parallel range
-/// runner. Kernels use plain multiply and add (no FMA) in both their vector and scalar parts, so every element
-/// gets the same bits whichever part or chunk handles it: results do not depend on vector width or thread count.
+/// Helpers for the fused per-element update kernels: unchecked vector loads/stores, the one dtype dispatch of the
+/// optimizers and a parallel range runner. Kernels use plain multiply and add (no FMA) in both their vector and scalar
+/// parts, so every element gets the same bits whichever part or chunk handles it: results do not depend on vector
+/// width or thread count.
 /// </summary>
 internal static class SpanVec
 {
@@ -24,10 +25,29 @@ internal static class SpanVec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<T>(Vector<T> v, Span<T> s, int i) => v.StoreUnsafe(ref MemoryMarshal.GetReference(s), (nuint)i);
 
-    /// <summary>Runs <paramref name="body"/>(start, count) over [0, n), split into deterministic chunks when n is large.</summary>
-    public static void Run(int n, Action<int, int> body)
+    /// <summary>
+    /// Runs <paramref name="update"/> over all <paramref name="n"/> elements of a <paramref name="dtype"/> parameter, split
+    /// into deterministic chunks when n is large. Float32 and float64 only.
+    /// </summary>
+    /// <exception cref="NotSupportedException">For any other dtype, naming the optimizer and the dtype.</exception>
+    public static void Run<TUpdate>(string optimizer, DType dtype, int n, TUpdate update) where TUpdate : struct, IFloatUpdate
     {
-        if (n < 2 * Grain) body(0, n);
-        else ParallelRuntime.For(0, n, Grain, (b, e) => body((int)b, (int)(e - b)));
+        switch (dtype)
+        {
+            case DType.Float32: Run<TUpdate, float>(n, update); break;
+            case DType.Float64: Run<TUpdate, double>(n, update); break;
+            default: throw Unsupported(optimizer, dtype);
+        }
+    }
+
+    /// <summary>The exception for an optimizer step on a parameter of <paramref name="dtype"/>.</summary>
+    public static NotSupportedException Unsupported(string optimizer, DType dtype) =>
+        new($"{optimizer} does not support dtype {dtype.Name()}" +
+            (dtype.IsReducedPrecision() ? "; keep float32 master weights and convert with .To(DType.Float32)." : "."));
+
+    private static void Run<TUpdate, T>(int n, TUpdate update) where TUpdate : struct, IFloatUpdate where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (n < 2 * Grain) update.Run<T>(0, n);
+        else IntraOp.For(0, n, Grain, (b, e) => update.Run<T>((int)b, (int)(e - b)));
     }
 }

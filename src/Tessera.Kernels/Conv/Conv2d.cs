@@ -58,6 +58,15 @@ public static class Conv2d
         ReadOnlySpan<double> gradOutput, Span<double> gradInput, Span<double> gradWeight, Span<double> gradBias)
         => BackwardCore(g, input, weight, gradOutput, gradInput, gradWeight, gradBias);
 
+    /// <summary><see cref="Forward(in Conv2dGeometry, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> for a float or double element type chosen by the caller's dispatch.</summary>
+    public static void Forward<T>(in Conv2dGeometry g, ReadOnlySpan<T> input, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> output) where T : unmanaged, IFloatingPointIeee754<T>
+        => ForwardCore(g, input, weight, bias, output);
+
+    /// <summary><see cref="Backward(in Conv2dGeometry, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float})"/> for a float or double element type.</summary>
+    public static void Backward<T>(in Conv2dGeometry g, ReadOnlySpan<T> input, ReadOnlySpan<T> weight,
+        ReadOnlySpan<T> gradOutput, Span<T> gradInput, Span<T> gradWeight, Span<T> gradBias) where T : unmanaged, IFloatingPointIeee754<T>
+        => BackwardCore(g, input, weight, gradOutput, gradInput, gradWeight, gradBias);
+
     private static unsafe void ForwardCore<T>(Conv2dGeometry g, ReadOnlySpan<T> input, ReadOnlySpan<T> weight,
         ReadOnlySpan<T> bias, Span<T> output)
         where T : unmanaged, IFloatingPointIeee754<T>

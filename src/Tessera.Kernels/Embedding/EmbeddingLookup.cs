@@ -40,6 +40,14 @@ public static class EmbeddingLookup
         Span<double> gradWeight, long? paddingIndex = null)
         => BackwardCore(gradOutput, indices, vocabSize, dim, gradWeight, paddingIndex);
 
+    /// <summary><see cref="Forward(ReadOnlySpan{float}, int, int, ReadOnlySpan{long}, Span{float})"/> for a float or double element type chosen by the caller's dispatch.</summary>
+    public static void Forward<T>(ReadOnlySpan<T> weight, int vocabSize, int dim, ReadOnlySpan<long> indices, Span<T> output) where T : unmanaged, IFloatingPointIeee754<T>
+        => ForwardCore(weight, vocabSize, dim, indices, output);
+
+    /// <summary><see cref="Backward(ReadOnlySpan{float}, ReadOnlySpan{long}, int, int, Span{float}, long?)"/> for a float or double element type.</summary>
+    public static void Backward<T>(ReadOnlySpan<T> gradOutput, ReadOnlySpan<long> indices, int vocabSize, int dim, Span<T> gradWeight, long? paddingIndex) where T : unmanaged, IFloatingPointIeee754<T>
+        => BackwardCore(gradOutput, indices, vocabSize, dim, gradWeight, paddingIndex);
+
     private static void Check(int vocabSize, int dim, int tableLength, ReadOnlySpan<long> indices, int rowsLength, string rowsName)
     {
         if (vocabSize <= 0) throw new ArgumentException($"Embedding: vocabulary size {vocabSize} must be positive", nameof(vocabSize));

@@ -29,6 +29,14 @@ public static class AdaptiveAvgPool2d
     public static void Backward(int n, int c, int h, int w, int outH, int outW, ReadOnlySpan<double> gradOutput, Span<double> gradInput)
         => BackwardCore(n, c, h, w, outH, outW, gradOutput, gradInput);
 
+    /// <summary><see cref="Forward(int, int, int, int, int, int, ReadOnlySpan{float}, Span{float})"/> for a float or double element type chosen by the caller's dispatch.</summary>
+    public static void Forward<T>(int n, int c, int h, int w, int outH, int outW, ReadOnlySpan<T> input, Span<T> output) where T : unmanaged, IFloatingPointIeee754<T>
+        => ForwardCore(n, c, h, w, outH, outW, input, output);
+
+    /// <summary><see cref="Backward(int, int, int, int, int, int, ReadOnlySpan{float}, Span{float})"/> for a float or double element type.</summary>
+    public static void Backward<T>(int n, int c, int h, int w, int outH, int outW, ReadOnlySpan<T> gradOutput, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
+        => BackwardCore(n, c, h, w, outH, outW, gradOutput, gradInput);
+
     /// <summary>First input index of bin <paramref name="i"/> of <paramref name="outSize"/> over <paramref name="size"/>.</summary>
     internal static int Start(int i, int size, int outSize) => (int)((long)i * size / outSize);
 

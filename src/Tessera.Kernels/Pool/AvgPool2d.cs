@@ -36,6 +36,14 @@ public static class AvgPool2d
         bool countIncludePad = true, int? divisorOverride = null)
         => BackwardCore(g, gradOutput, gradInput, countIncludePad, divisorOverride);
 
+    /// <summary><see cref="Forward(in Pool2dGeometry, ReadOnlySpan{float}, Span{float}, bool, int?)"/> for a float or double element type chosen by the caller's dispatch.</summary>
+    public static void Forward<T>(in Pool2dGeometry g, ReadOnlySpan<T> input, Span<T> output, bool countIncludePad, int? divisorOverride) where T : unmanaged, IFloatingPointIeee754<T>
+        => ForwardCore(g, input, output, countIncludePad, divisorOverride);
+
+    /// <summary><see cref="Backward(in Pool2dGeometry, ReadOnlySpan{float}, Span{float}, bool, int?)"/> for a float or double element type.</summary>
+    public static void Backward<T>(in Pool2dGeometry g, ReadOnlySpan<T> gradOutput, Span<T> gradInput, bool countIncludePad, int? divisorOverride) where T : unmanaged, IFloatingPointIeee754<T>
+        => BackwardCore(g, gradOutput, gradInput, countIncludePad, divisorOverride);
+
     private static void Check(in Pool2dGeometry g, int? divisorOverride)
     {
         g.EnsureInitialized("AvgPool2d");

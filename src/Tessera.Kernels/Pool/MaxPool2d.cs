@@ -34,6 +34,14 @@ public static class MaxPool2d
     public static void Backward(in Pool2dGeometry g, ReadOnlySpan<double> gradOutput, ReadOnlySpan<long> indices, Span<double> gradInput)
         => BackwardCore(g, gradOutput, indices, gradInput);
 
+    /// <summary><see cref="Forward(in Pool2dGeometry, ReadOnlySpan{float}, Span{float}, Span{long})"/> for a float or double element type chosen by the caller's dispatch.</summary>
+    public static void Forward<T>(in Pool2dGeometry g, ReadOnlySpan<T> input, Span<T> output, Span<long> indices) where T : unmanaged, IFloatingPointIeee754<T>
+        => ForwardCore(g, input, output, indices);
+
+    /// <summary><see cref="Backward(in Pool2dGeometry, ReadOnlySpan{float}, ReadOnlySpan{long}, Span{float})"/> for a float or double element type.</summary>
+    public static void Backward<T>(in Pool2dGeometry g, ReadOnlySpan<T> gradOutput, ReadOnlySpan<long> indices, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
+        => BackwardCore(g, gradOutput, indices, gradInput);
+
     private static unsafe void ForwardCore<T>(Pool2dGeometry g, ReadOnlySpan<T> input, Span<T> output, Span<long> indices)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Tessera.Kernels.Conv;
 using Tessera.Kernels.Pool;
 
@@ -14,8 +15,9 @@ public static partial class Functional
     {
         if (input.Rank != 4) throw new ArgumentException($"Conv2d expects (N, C, H, W) input, got {ShapeUtil.Format(input.Shape)}.");
         if (weight.Rank != 4) throw new ArgumentException($"Conv2d expects (Cout, Cin/groups, KH, KW) weight, got {ShapeUtil.Format(weight.Shape)}.");
-        if (input.DType != weight.DType || !input.DType.IsFloatingPoint())
+        if (input.DType != weight.DType)
             throw new ArgumentException($"Conv2d: input is {input.DType.Name()} and weight is {weight.DType.Name()}; both must be the same floating dtype.");
+        if (input.DType is not (DType.Float32 or DType.Float64)) throw DTypeDispatch.Unsupported("conv2d", input.DType);
         var (sh, sw) = stride ?? (1, 1);
         var (ph, pw) = padding ?? (0, 0);
         var (dh, dw) = dilation ?? (1, 1);
@@ -30,10 +32,7 @@ public static partial class Functional
         var w = weight.Detach().Contiguous();
         var b = bias?.Detach().To(input.DType).Contiguous();
         var y = Tensor.Empty(input.DType, g.N, g.Cout, g.OutH, g.OutW);
-        if (input.DType == DType.Float32)
-            Kernels.Conv.Conv2d.Forward(g, x.Span<float>(), w.Span<float>(), b is null ? default : b.Span<float>(), y.Span<float>());
-        else
-            Kernels.Conv.Conv2d.Forward(g, x.Span<double>(), w.Span<double>(), b is null ? default : b.Span<double>(), y.Span<double>());
+        DTypeDispatch.Float(input.DType, new ConvForward(g, x, w, b, y), "conv2d");
         if (Tensor.NeedsGrad(input, weight, bias))
         {
             y.SetGradFn("ConvolutionBackward", bias is null ? [input, weight] : [input, weight, bias], gy =>
@@ -42,12 +41,7 @@ public static partial class Functional
                 Tensor? gx = input.RequiresGrad ? Tensor.Empty(go.DType, input.ShapeArray()) : null;
                 Tensor? gw = weight.RequiresGrad ? Tensor.Empty(go.DType, weight.ShapeArray()) : null;
                 Tensor? gb = bias is not null && bias.RequiresGrad ? Tensor.Empty(go.DType, bias.ShapeArray()) : null;
-                if (go.DType == DType.Float32)
-                    Kernels.Conv.Conv2d.Backward(g, x.Span<float>(), w.Span<float>(), go.Span<float>(),
-                        gx is null ? default : gx.Span<float>(), gw is null ? default : gw.Span<float>(), gb is null ? default : gb.Span<float>());
-                else
-                    Kernels.Conv.Conv2d.Backward(g, x.Span<double>(), w.Span<double>(), go.Span<double>(),
-                        gx is null ? default : gx.Span<double>(), gw is null ? default : gw.Span<double>(), gb is null ? default : gb.Span<double>());
+                DTypeDispatch.Float(go.DType, new ConvBackward(g, x, w, go, gx, gw, gb), "conv2d backward");
                 return [gx, gw, gb];
             });
         }
@@ -63,20 +57,18 @@ public static partial class Functional
     public static (Tensor Output, Tensor Indices) MaxPool2dWithIndices(Tensor input, (int H, int W) kernel, (int H, int W)? stride = null,
         (int H, int W)? padding = null, (int H, int W)? dilation = null, bool ceilMode = false)
     {
-        var g = PoolGeometry("MaxPool2d", input, kernel, stride, padding, dilation, ceilMode);
+        var g = PoolGeometry("max_pool2d", input, kernel, stride, padding, dilation, ceilMode);
         var x = input.Detach().Contiguous();
         var y = Tensor.Empty(input.DType, g.N, g.C, g.OutH, g.OutW);
         var idx = Tensor.Empty(DType.Int64, g.N, g.C, g.OutH, g.OutW);
-        if (x.DType == DType.Float32) Kernels.Pool.MaxPool2d.Forward(g, x.Span<float>(), y.Span<float>(), idx.Span<long>());
-        else Kernels.Pool.MaxPool2d.Forward(g, x.Span<double>(), y.Span<double>(), idx.Span<long>());
+        DTypeDispatch.Float(x.DType, new MaxPoolForward(g, x, y, idx), "max_pool2d");
         if (Tensor.NeedsGrad(input))
         {
             y.SetGradFn("MaxPool2DWithIndicesBackward", [input], gy =>
             {
                 var go = gy.Contiguous();
                 var gx = Tensor.Zeros(input.ShapeArray(), go.DType);
-                if (go.DType == DType.Float32) Kernels.Pool.MaxPool2d.Backward(g, go.Span<float>(), idx.Span<long>(), gx.Span<float>());
-                else Kernels.Pool.MaxPool2d.Backward(g, go.Span<double>(), idx.Span<long>(), gx.Span<double>());
+                DTypeDispatch.Float(go.DType, new MaxPoolBackward(g, go, idx, gx), "max_pool2d backward");
                 return [gx];
             });
         }
@@ -87,19 +79,17 @@ public static partial class Functional
     public static Tensor AvgPool2d(Tensor input, (int H, int W) kernel, (int H, int W)? stride = null, (int H, int W)? padding = null,
         bool ceilMode = false, bool countIncludePad = true, int? divisorOverride = null)
     {
-        var g = PoolGeometry("AvgPool2d", input, kernel, stride, padding, null, ceilMode);
+        var g = PoolGeometry("avg_pool2d", input, kernel, stride, padding, null, ceilMode);
         var x = input.Detach().Contiguous();
         var y = Tensor.Empty(input.DType, g.N, g.C, g.OutH, g.OutW);
-        if (x.DType == DType.Float32) Kernels.Pool.AvgPool2d.Forward(g, x.Span<float>(), y.Span<float>(), countIncludePad, divisorOverride);
-        else Kernels.Pool.AvgPool2d.Forward(g, x.Span<double>(), y.Span<double>(), countIncludePad, divisorOverride);
+        DTypeDispatch.Float(x.DType, new AvgPoolOp(g, x, y, countIncludePad, divisorOverride, Backward: false), "avg_pool2d");
         if (Tensor.NeedsGrad(input))
         {
             y.SetGradFn("AvgPool2DBackward", [input], gy =>
             {
                 var go = gy.Contiguous();
                 var gx = Tensor.Zeros(input.ShapeArray(), go.DType);
-                if (go.DType == DType.Float32) Kernels.Pool.AvgPool2d.Backward(g, go.Span<float>(), gx.Span<float>(), countIncludePad, divisorOverride);
-                else Kernels.Pool.AvgPool2d.Backward(g, go.Span<double>(), gx.Span<double>(), countIncludePad, divisorOverride);
+                DTypeDispatch.Float(go.DType, new AvgPoolOp(g, go, gx, countIncludePad, divisorOverride, Backward: true), "avg_pool2d backward");
                 return [gx];
             });
         }
@@ -110,22 +100,20 @@ public static partial class Functional
     public static Tensor AdaptiveAvgPool2d(Tensor input, (int H, int W) outputSize)
     {
         if (input.Rank != 4) throw new ArgumentException($"AdaptiveAvgPool2d expects (N, C, H, W) input, got {ShapeUtil.Format(input.Shape)}.");
-        if (!input.DType.IsFloatingPoint()) throw new ArgumentException($"AdaptiveAvgPool2d needs a floating input, got {input.DType.Name()}.");
+        if (input.DType is not (DType.Float32 or DType.Float64)) throw DTypeDispatch.Unsupported("adaptive_avg_pool2d", input.DType);
         var (oh, ow) = outputSize;
         if (oh <= 0 || ow <= 0) throw new ArgumentOutOfRangeException(nameof(outputSize), $"AdaptiveAvgPool2d output size ({oh}, {ow}) must be positive.");
         int n = input.Shape[0], c = input.Shape[1], h = input.Shape[2], w = input.Shape[3];
         var x = input.Detach().Contiguous();
         var y = Tensor.Empty(input.DType, n, c, oh, ow);
-        if (x.DType == DType.Float32) Kernels.Pool.AdaptiveAvgPool2d.Forward(n, c, h, w, oh, ow, x.Span<float>(), y.Span<float>());
-        else Kernels.Pool.AdaptiveAvgPool2d.Forward(n, c, h, w, oh, ow, x.Span<double>(), y.Span<double>());
+        DTypeDispatch.Float(x.DType, new AdaptiveAvgPoolOp(n, c, h, w, oh, ow, x, y, Backward: false), "adaptive_avg_pool2d");
         if (Tensor.NeedsGrad(input))
         {
             y.SetGradFn("AdaptiveAvgPool2DBackward", [input], gy =>
             {
                 var go = gy.Contiguous();
                 var gx = Tensor.Zeros(input.ShapeArray(), go.DType);
-                if (go.DType == DType.Float32) Kernels.Pool.AdaptiveAvgPool2d.Backward(n, c, h, w, oh, ow, go.Span<float>(), gx.Span<float>());
-                else Kernels.Pool.AdaptiveAvgPool2d.Backward(n, c, h, w, oh, ow, go.Span<double>(), gx.Span<double>());
+                DTypeDispatch.Float(go.DType, new AdaptiveAvgPoolOp(n, c, h, w, oh, ow, go, gx, Backward: true), "adaptive_avg_pool2d backward");
                 return [gx];
             });
         }
@@ -136,10 +124,52 @@ public static partial class Functional
         (int H, int W)? padding, (int H, int W)? dilation, bool ceilMode)
     {
         if (input.Rank != 4) throw new ArgumentException($"{op} expects (N, C, H, W) input, got {ShapeUtil.Format(input.Shape)}.");
-        if (!input.DType.IsFloatingPoint()) throw new ArgumentException($"{op} needs a floating input, got {input.DType.Name()}.");
+        if (input.DType is not (DType.Float32 or DType.Float64)) throw DTypeDispatch.Unsupported(op, input.DType);
         var (sh, sw) = stride ?? kernel;
         var (ph, pw) = padding ?? (0, 0);
         var (dh, dw) = dilation ?? (1, 1);
         return new Pool2dGeometry(input.Shape[0], input.Shape[1], input.Shape[2], input.Shape[3], kernel.H, kernel.W, sh, sw, ph, pw, dh, dw, ceilMode);
+    }
+
+    private readonly struct ConvForward(Conv2dGeometry g, Tensor x, Tensor w, Tensor? b, Tensor y) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+            Kernels.Conv.Conv2d.Forward(g, x.Span<T>(), w.Span<T>(), b is null ? default : b.Span<T>(), y.Span<T>());
+    }
+
+    private readonly struct ConvBackward(Conv2dGeometry g, Tensor x, Tensor w, Tensor go, Tensor? gx, Tensor? gw, Tensor? gb) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+            Kernels.Conv.Conv2d.Backward(g, x.Span<T>(), w.Span<T>(), go.Span<T>(),
+                gx is null ? default : gx.Span<T>(), gw is null ? default : gw.Span<T>(), gb is null ? default : gb.Span<T>());
+    }
+
+    private readonly struct MaxPoolForward(Pool2dGeometry g, Tensor x, Tensor y, Tensor idx) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Pool.MaxPool2d.Forward(g, x.Span<T>(), y.Span<T>(), idx.Span<long>());
+    }
+
+    private readonly struct MaxPoolBackward(Pool2dGeometry g, Tensor go, Tensor idx, Tensor gx) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> => Kernels.Pool.MaxPool2d.Backward(g, go.Span<T>(), idx.Span<long>(), gx.Span<T>());
+    }
+
+    // Forward reads x (input) and writes y (output); backward reads x (gradOutput) and writes y (gradInput).
+    private readonly struct AvgPoolOp(Pool2dGeometry g, Tensor x, Tensor y, bool countIncludePad, int? divisorOverride, bool Backward) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (Backward) Kernels.Pool.AvgPool2d.Backward(g, x.Span<T>(), y.Span<T>(), countIncludePad, divisorOverride);
+            else Kernels.Pool.AvgPool2d.Forward(g, x.Span<T>(), y.Span<T>(), countIncludePad, divisorOverride);
+        }
+    }
+
+    private readonly struct AdaptiveAvgPoolOp(int n, int c, int h, int w, int oh, int ow, Tensor x, Tensor y, bool Backward) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (Backward) Kernels.Pool.AdaptiveAvgPool2d.Backward(n, c, h, w, oh, ow, x.Span<T>(), y.Span<T>());
+            else Kernels.Pool.AdaptiveAvgPool2d.Forward(n, c, h, w, oh, ow, x.Span<T>(), y.Span<T>());
+        }
     }
 }

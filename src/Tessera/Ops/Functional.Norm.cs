@@ -1,3 +1,4 @@
+using System.Numerics;
 using Tessera.Kernels.Norm;
 
 namespace Tessera;
@@ -26,7 +27,7 @@ public static partial class Functional
         int k = normalizedShape.Length;
         if (k == 0 || k > x.Rank || !x.Shape[^k..].SequenceEqual(normalizedShape))
             throw new ArgumentException($"LayerNorm: normalized shape {ShapeUtil.Format(normalizedShape)} does not match the end of input shape {ShapeUtil.Format(x.Shape)}.");
-        if (!x.DType.IsFloatingPoint()) throw new ArgumentException($"LayerNorm needs a floating input, got {x.DType.Name()}.");
+        if (x.DType is not (DType.Float32 or DType.Float64)) throw DTypeDispatch.Unsupported("layer_norm", x.DType);
         foreach (var (t, name) in new[] { (weight, "weight"), (bias, "bias") })
             if (t is not null && !t.Shape.SequenceEqual(normalizedShape))
                 throw new ArgumentException($"LayerNorm: {name} has shape {ShapeUtil.Format(t.Shape)}, expected {ShapeUtil.Format(normalizedShape)}.");
@@ -40,12 +41,7 @@ public static partial class Functional
         var rstd = Tensor.Empty(x.DType, rows);
         if (xc.Numel > 0)
         {
-            if (x.DType == DType.Float32)
-                LayerNormKernels.Forward(xc.Span<float>(), rows, n, w is null ? default : w.Span<float>(), b is null ? default : b.Span<float>(),
-                    (float)eps, y.Span<float>(), mean.Span<float>(), rstd.Span<float>());
-            else
-                LayerNormKernels.Forward(xc.Span<double>(), rows, n, w is null ? default : w.Span<double>(), b is null ? default : b.Span<double>(),
-                    eps, y.Span<double>(), mean.Span<double>(), rstd.Span<double>());
+            DTypeDispatch.Float(x.DType, new LayerNormForward(xc, rows, n, w, b, eps, y, mean, rstd), "layer_norm");
         }
         if (Tensor.NeedsGrad(x, weight ?? x, bias))
         {
@@ -60,14 +56,7 @@ public static partial class Functional
                 Tensor? db = bias is not null && bias.RequiresGrad ? Tensor.Empty(x.DType, normalizedShape) : null;
                 if (xc.Numel > 0)
                 {
-                    if (x.DType == DType.Float32)
-                        LayerNormKernels.Backward(gc.Span<float>(), xc.Span<float>(), rows, n, mean.Span<float>(), rstd.Span<float>(),
-                            w is null ? default : w.Span<float>(), dx is null ? default : dx.Span<float>(),
-                            dw is null ? default : dw.Span<float>(), db is null ? default : db.Span<float>());
-                    else
-                        LayerNormKernels.Backward(gc.Span<double>(), xc.Span<double>(), rows, n, mean.Span<double>(), rstd.Span<double>(),
-                            w is null ? default : w.Span<double>(), dx is null ? default : dx.Span<double>(),
-                            dw is null ? default : dw.Span<double>(), db is null ? default : db.Span<double>());
+                    DTypeDispatch.Float(x.DType, new LayerNormBackward(gc, xc, rows, n, mean, rstd, w, dx, dw, db), "layer_norm backward");
                 }
                 else
                 {
@@ -97,7 +86,7 @@ public static partial class Functional
         foreach (var (t, name) in new[] { (runningMean, "running_mean"), (runningVar, "running_var"), (weight, "weight"), (bias, "bias") })
             if (t is not null && (t.Rank != 1 || t.Shape[0] != c))
                 throw new ArgumentException($"BatchNorm: {name} must have shape [{c}], got {ShapeUtil.Format(t.Shape)}.");
-        if (!x.DType.IsFloatingPoint()) throw new ArgumentException($"BatchNorm needs a floating input, got {x.DType.Name()}.");
+        if (x.DType is not (DType.Float32 or DType.Float64)) throw DTypeDispatch.Unsupported("batch_norm", x.DType);
         if (!training && (runningMean is null || runningVar is null))
             throw new ArgumentException("BatchNorm in evaluation mode needs running_mean and running_var.");
         int nb = x.Shape[0];
@@ -116,22 +105,7 @@ public static partial class Functional
         var saveInvStd = Tensor.Empty(dt, c);
         if (xc.Numel > 0)
         {
-            if (dt == DType.Float32)
-            {
-                if (training)
-                    BatchNormKernels.ForwardTraining(xc.Span<float>(), nb, c, hw, Opt<float>(w), Opt<float>(b), (float)eps, (float)momentum,
-                        OptMut<float>(rm), OptMut<float>(rv), y.Span<float>(), saveMean.Span<float>(), saveInvStd.Span<float>());
-                else
-                    BatchNormKernels.ForwardInference(xc.Span<float>(), nb, c, hw, Opt<float>(w), Opt<float>(b), rm!.Span<float>(), rv!.Span<float>(), (float)eps, y.Span<float>());
-            }
-            else
-            {
-                if (training)
-                    BatchNormKernels.ForwardTraining(xc.Span<double>(), nb, c, hw, Opt<double>(w), Opt<double>(b), eps, momentum,
-                        OptMut<double>(rm), OptMut<double>(rv), y.Span<double>(), saveMean.Span<double>(), saveInvStd.Span<double>());
-                else
-                    BatchNormKernels.ForwardInference(xc.Span<double>(), nb, c, hw, Opt<double>(w), Opt<double>(b), rm!.Span<double>(), rv!.Span<double>(), eps, y.Span<double>());
-            }
+            DTypeDispatch.Float(dt, new BatchNormForward(xc, nb, c, hw, w, b, eps, momentum, rm, rv, y, saveMean, saveInvStd, training), "batch_norm");
         }
         using (GradMode.NoGrad())
         {
@@ -153,24 +127,9 @@ public static partial class Functional
                 Tensor? dw = weight is not null && weight.RequiresGrad ? Tensor.Empty(dt, c) : null;
                 Tensor? db = bias is not null && bias.RequiresGrad ? Tensor.Empty(dt, c) : null;
                 if (xc.Numel == 0) { dw?.Zero_(); db?.Zero_(); }
-                else if (dt == DType.Float32)
-                {
-                    if (training)
-                        BatchNormKernels.BackwardTraining(gc.Span<float>(), xc.Span<float>(), nb, c, hw, Opt<float>(w), saveMean.Span<float>(), saveInvStd.Span<float>(),
-                            OptMut<float>(dx), OptMut<float>(dw), OptMut<float>(db));
-                    else
-                        BatchNormKernels.BackwardInference(gc.Span<float>(), xc.Span<float>(), nb, c, hw, Opt<float>(w), rmSaved!.Span<float>(), rvSaved!.Span<float>(), (float)eps,
-                            OptMut<float>(dx), OptMut<float>(dw), OptMut<float>(db));
-                }
                 else
-                {
-                    if (training)
-                        BatchNormKernels.BackwardTraining(gc.Span<double>(), xc.Span<double>(), nb, c, hw, Opt<double>(w), saveMean.Span<double>(), saveInvStd.Span<double>(),
-                            OptMut<double>(dx), OptMut<double>(dw), OptMut<double>(db));
-                    else
-                        BatchNormKernels.BackwardInference(gc.Span<double>(), xc.Span<double>(), nb, c, hw, Opt<double>(w), rmSaved!.Span<double>(), rvSaved!.Span<double>(), eps,
-                            OptMut<double>(dx), OptMut<double>(dw), OptMut<double>(db));
-                }
+                    DTypeDispatch.Float(dt, new BatchNormBackward(gc, xc, nb, c, hw, w, training ? saveMean : rmSaved!, training ? saveInvStd : rvSaved!,
+                        eps, dx, dw, db, training), "batch_norm backward");
                 var grads = new List<Tensor?> { dx };
                 if (weight is not null) grads.Add(dw);
                 if (bias is not null) grads.Add(db);
@@ -186,29 +145,97 @@ public static partial class Functional
 
     /// <summary>
     /// Rows of <paramref name="weight"/> (V, D) picked by integer <paramref name="indices"/> (any shape) → (*indices, D).
-    /// The row at <paramref name="paddingIdx"/> receives no gradient.
+    /// The row at <paramref name="paddingIdx"/> (negative counts from the end) receives no gradient. float32 and float64
+    /// tables; float16/bfloat16 tables are gathered as stored and their gradient is accumulated in float32.
     /// </summary>
     public static Tensor Embedding(Tensor indices, Tensor weight, long? paddingIdx = null)
     {
         if (weight.Rank != 2) throw new ArgumentException($"Embedding weight must be (num_embeddings, dim), got {ShapeUtil.Format(weight.Shape)}.");
+        DType dt = weight.DType;
+        if (dt is not (DType.Float32 or DType.Float64) && !dt.IsReducedPrecision()) throw DTypeDispatch.Unsupported("embedding", dt);
         int v = weight.Shape[0], d = weight.Shape[1];
+        if (paddingIdx is { } pi && (pi < -v || pi >= v))
+            throw new ArgumentOutOfRangeException(nameof(paddingIdx), pi, $"Embedding padding_idx {pi} is out of range for {v} embeddings.");
         var flat = indices.To(DType.Int64).Reshape(-1).Contiguous();
-        foreach (long i in flat.ToArray<long>())
+        foreach (long i in flat.Span<long>())
             if (i < 0 || i >= v) throw new ArgumentOutOfRangeException(nameof(indices), $"Embedding index {i} is out of range for {v} embeddings.");
-        var y = weight.Detach().IndexSelect(0, flat).Reshape([.. indices.Shape, d]);
+        var w = weight.Detach().Contiguous();
+        var rows = Tensor.Empty(dt, flat.Numel, d);
+        if (rows.Numel > 0)
+        {
+            // A gather only moves bits, so 16-bit tables go through the kernel as Half whatever their format.
+            if (dt.IsReducedPrecision()) new EmbeddingForward(w, v, d, flat, rows).Run<Half>();
+            else DTypeDispatch.Float(dt, new EmbeddingForward(w, v, d, flat, rows), "embedding");
+        }
+        var y = rows.Reshape([.. indices.Shape, d]);
         if (GradMode.IsEnabled && weight.RequiresGrad)
         {
-            long pad = paddingIdx is { } p ? (p < 0 ? p + v : p) : -1;
             y.SetGradFn("EmbeddingBackward", [weight], g =>
             {
-                var gw = Tensor.Zeros([v, d], g.DType);
-                var g2 = g.Reshape(-1, d);
-                var ix = flat.ToArray<long>();
-                for (int r = 0; r < ix.Length; r++)
-                    if (ix[r] != pad) gw.Select(0, (int)ix[r]).Add_(g2.Select(0, r));
-                return [gw];
+                DType gt = dt.IsReducedPrecision() ? DType.Float32 : dt;
+                var gc = g.To(gt).Reshape(-1, d).Contiguous();
+                var gw = Tensor.Empty(gt, v, d);
+                if (gw.Numel > 0)
+                {
+                    if (gc.Numel == 0) gw.Zero_();
+                    else DTypeDispatch.Float(gt, new EmbeddingBackward(gc, flat, v, d, gw, paddingIdx), "embedding backward");
+                }
+                return [gw.To(dt)];
             });
         }
         return y;
+    }
+
+    private readonly struct EmbeddingForward(Tensor w, int v, int d, Tensor flat, Tensor y) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+            Kernels.Embedding.EmbeddingLookup.Forward(w.RawSpan<T>(), v, d, flat.Span<long>(), y.RawSpan<T>());
+    }
+
+    private readonly struct EmbeddingBackward(Tensor g, Tensor flat, int v, int d, Tensor gw, long? paddingIdx) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+            Kernels.Embedding.EmbeddingLookup.Backward(g.Span<T>(), flat.Span<long>(), v, d, gw.Span<T>(), paddingIdx);
+    }
+
+    private readonly struct LayerNormForward(Tensor x, int rows, int n, Tensor? w, Tensor? b, double eps, Tensor y, Tensor mean, Tensor rstd) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+            LayerNormKernels.Forward(x.Span<T>(), rows, n, Opt<T>(w), Opt<T>(b), T.CreateTruncating(eps), y.Span<T>(), mean.Span<T>(), rstd.Span<T>());
+    }
+
+    private readonly struct LayerNormBackward(Tensor g, Tensor x, int rows, int n, Tensor mean, Tensor rstd, Tensor? w, Tensor? dx, Tensor? dw, Tensor? db) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+            LayerNormKernels.Backward(g.Span<T>(), x.Span<T>(), rows, n, mean.Span<T>(), rstd.Span<T>(), Opt<T>(w), OptMut<T>(dx), OptMut<T>(dw), OptMut<T>(db));
+    }
+
+    // Training normalises with the batch statistics (and updates rm/rv when given); inference with rm/rv.
+    private readonly struct BatchNormForward(Tensor x, int nb, int c, int hw, Tensor? w, Tensor? b, double eps, double momentum,
+        Tensor? rm, Tensor? rv, Tensor y, Tensor saveMean, Tensor saveInvStd, bool training) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (training)
+                BatchNormKernels.ForwardTraining(x.Span<T>(), nb, c, hw, Opt<T>(w), Opt<T>(b), T.CreateTruncating(eps), T.CreateTruncating(momentum),
+                    OptMut<T>(rm), OptMut<T>(rv), y.Span<T>(), saveMean.Span<T>(), saveInvStd.Span<T>());
+            else
+                BatchNormKernels.ForwardInference(x.Span<T>(), nb, c, hw, Opt<T>(w), Opt<T>(b), rm!.Span<T>(), rv!.Span<T>(), T.CreateTruncating(eps), y.Span<T>());
+        }
+    }
+
+    // stat1/stat2 are the saved batch mean and inverse std in training, the running mean and variance in inference.
+    private readonly struct BatchNormBackward(Tensor g, Tensor x, int nb, int c, int hw, Tensor? w, Tensor stat1, Tensor stat2, double eps,
+        Tensor? dx, Tensor? dw, Tensor? db, bool training) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (training)
+                BatchNormKernels.BackwardTraining(g.Span<T>(), x.Span<T>(), nb, c, hw, Opt<T>(w), stat1.Span<T>(), stat2.Span<T>(),
+                    OptMut<T>(dx), OptMut<T>(dw), OptMut<T>(db));
+            else
+                BatchNormKernels.BackwardInference(g.Span<T>(), x.Span<T>(), nb, c, hw, Opt<T>(w), stat1.Span<T>(), stat2.Span<T>(), T.CreateTruncating(eps),
+                    OptMut<T>(dx), OptMut<T>(dw), OptMut<T>(db));
+        }
     }
 }

@@ -1,32 +1,39 @@
+using System.Numerics;
+
 namespace Tessera.Ops;
 
-/// <summary>Runs a fused elementwise backward kernel dx = f(g, saved) on contiguous float/double tensors.</summary>
+/// <summary>Runs parameterised elementwise kernels (<see cref="IMapFn"/>) and fused backward kernels (<see cref="IGradFn"/>) on float tensors.</summary>
 internal static class GradKernel
 {
-    public delegate void Kernel<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> saved, Span<T> dx);
-
-    public delegate void Forward<T>(ReadOnlySpan<T> x, Span<T> y);
-
-    /// <summary>y = f(x) for a parameterised span kernel (integer inputs become Float32, as the other unary ops).</summary>
-    public static Tensor Map(Tensor x, Forward<float> f32, Forward<double> f64)
+    /// <summary>y = f(x) (integer inputs become float32, as the other unary ops; float16/bfloat16 compute in float32 and round once).</summary>
+    public static Tensor Map<TFn>(string op, Tensor x, TFn fn) where TFn : struct, IMapFn
     {
+        if (x.DType.IsReducedPrecision()) return Map(op, x.Detach().To(DType.Float32), fn).To(x.DType);
         var xc = (x.DType.IsFloatingPoint() ? x : x.To(DType.Float32)).Detach().Contiguous();
         var y = xc.EmptyLike();
-        if (y.Numel == 0) return y;
-        if (xc.DType == DType.Float32) f32(xc.Span<float>(), y.Span<float>());
-        else f64(xc.Span<double>(), y.Span<double>());
+        if (y.Numel > 0) DTypeDispatch.Float(xc.DType, new MapOp<TFn>(xc, y, fn), op);
         return y;
     }
 
-    public static Tensor Apply(Tensor g, Tensor saved, Kernel<float> f32, Kernel<double> f64)
+    /// <summary>dx = f(g, saved) with g converted to saved's dtype and broadcast to its shape.</summary>
+    public static Tensor Apply<TFn>(string op, Tensor g, Tensor saved, TFn fn) where TFn : struct, IGradFn
     {
+        if (saved.DType.IsReducedPrecision()) return Apply(op, g.To(DType.Float32), saved.To(DType.Float32), fn).To(saved.DType);
         var gc = g.To(saved.DType).Contiguous();
         if (!ShapeUtil.SameShape(gc.Shape, saved.Shape)) gc = gc.Expand(saved.ShapeArray()).Contiguous();
         var s = saved.Contiguous();
         var dx = s.EmptyLike();
-        if (dx.Numel == 0) return dx;
-        if (s.DType == DType.Float32) f32(gc.Span<float>(), s.Span<float>(), dx.Span<float>());
-        else f64(gc.Span<double>(), s.Span<double>(), dx.Span<double>());
+        if (dx.Numel > 0) DTypeDispatch.Float(s.DType, new ApplyOp<TFn>(gc, s, dx, fn), op);
         return dx;
+    }
+
+    private readonly struct MapOp<TFn>(Tensor x, Tensor y, TFn fn) : IFloatOp where TFn : struct, IMapFn
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> => fn.Run<T>(x.Span<T>(), y.Span<T>());
+    }
+
+    private readonly struct ApplyOp<TFn>(Tensor g, Tensor saved, Tensor dx, TFn fn) : IFloatOp where TFn : struct, IGradFn
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> => fn.Run<T>(g.Span<T>(), saved.Span<T>(), dx.Span<T>());
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace Tessera;
@@ -24,20 +25,11 @@ public partial class Tensor
     public Tensor Add_(Tensor other, double alpha = 1)
     {
         CheckInPlace("Add_");
-        if (IsContiguous && other.IsContiguous && other.DType == DType && ShapeUtil.SameShape(other.Shape, Shape))
+        // Dense float32/float64 operands of one shape update in place; everything else goes through the out-of-place op.
+        if (DType is (DType.Float32 or DType.Float64) && IsContiguous && other.IsContiguous && other.DType == DType && ShapeUtil.SameShape(other.Shape, Shape))
         {
-            if (DType == DType.Float32)
-            {
-                if (alpha == 1) TensorPrimitives.Add(Span<float>(), other.Span<float>(), Span<float>());
-                else TensorPrimitives.MultiplyAdd(other.Span<float>(), (float)alpha, Span<float>(), Span<float>());
-                return this;
-            }
-            if (DType == DType.Float64)
-            {
-                if (alpha == 1) TensorPrimitives.Add(Span<double>(), other.Span<double>(), Span<double>());
-                else TensorPrimitives.MultiplyAdd(other.Span<double>(), alpha, Span<double>(), Span<double>());
-                return this;
-            }
+            DTypeDispatch.Float(DType, new AddInPlaceOp(this, other, alpha), "add_");
+            return this;
         }
         using (GradMode.NoGrad()) CopyRaw(Detach().Add(other.Detach(), alpha).To(DType).Expand(_shape), this);
         return this;
@@ -50,8 +42,11 @@ public partial class Tensor
     public Tensor Mul_(double scalar)
     {
         CheckInPlace("Mul_");
-        if (IsContiguous && DType == DType.Float32) { TensorPrimitives.Multiply(Span<float>(), (float)scalar, Span<float>()); return this; }
-        if (IsContiguous && DType == DType.Float64) { TensorPrimitives.Multiply(Span<double>(), scalar, Span<double>()); return this; }
+        if (DType is (DType.Float32 or DType.Float64) && IsContiguous)
+        {
+            DTypeDispatch.Float(DType, new ScaleInPlaceOp(this, scalar), "mul_");
+            return this;
+        }
         using (GradMode.NoGrad()) CopyRaw(Detach().Mul(scalar).To(DType), this);
         return this;
     }
@@ -75,4 +70,23 @@ public partial class Tensor
 
     /// <summary>Sets every element to zero in place.</summary>
     public Tensor Zero_() => Fill_(0);
+
+    private readonly struct AddInPlaceOp(Tensor self, Tensor other, double alpha) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var y = self.Span<T>();
+            if (alpha == 1) TensorPrimitives.Add(y, other.Span<T>(), y);
+            else TensorPrimitives.MultiplyAdd(other.Span<T>(), T.CreateTruncating(alpha), y, y);
+        }
+    }
+
+    private readonly struct ScaleInPlaceOp(Tensor self, double scalar) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var y = self.Span<T>();
+            TensorPrimitives.Multiply(y, T.CreateTruncating(scalar), y);
+        }
+    }
 }

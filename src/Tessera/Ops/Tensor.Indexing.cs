@@ -1,3 +1,4 @@
+using System.Numerics;
 namespace Tessera;
 
 public partial class Tensor
@@ -45,24 +46,11 @@ public partial class Tensor
     {
         int d = ShapeUtil.NormalizeDim(dim, Rank);
         var idx = index.LongIndex("ScatterAdd");
-        if (!DType.IsFloatingPoint()) throw new ArgumentException($"ScatterAdd supports floating tensors, got {DType.Name()}.");
+        if (DType is not (DType.Float32 or DType.Float64)) throw DTypeDispatch.Unsupported("scatter_add", DType);
         CheckScatterShapes("ScatterAdd", d, idx, src);
         var y = Detach().Clone();
         var s = src.Detach().To(DType).Contiguous();
-        var iv = idx.Span<long>();
-        int size = _shape[d];
-        int[] offsets = ScatterOffsets(y, d, idx._shape);
-        int[] srcOffsets = ScatterOffsets(s, -1, idx._shape);
-        for (int p = 0; p < iv.Length; p++)
-        {
-            long j = iv[p];
-            if (j < 0) j += size;
-            if ((ulong)j >= (ulong)size) throw new IndexOutOfRangeException($"ScatterAdd index {iv[p]} is out of range for dimension {d} of size {size}.");
-            int dst = offsets[p] + (int)j * y._strides[d];
-            int from = s.Offset + srcOffsets[p];
-            if (DType == DType.Float32) y.Storage.AsSpan<float>()[dst] += s.Storage.AsSpan<float>()[from];
-            else y.Storage.AsSpan<double>()[dst] += s.Storage.AsSpan<double>()[from];
-        }
+        DTypeDispatch.Float(DType, new ScatterAddOp(y, s, idx, d), "scatter_add");
         if (NeedsGrad(this, src))
         {
             Tensor self = this;
@@ -107,13 +95,32 @@ public partial class Tensor
         return result;
     }
 
-    private static void CopyElement(Tensor src, int srcOffset, Tensor dst, int dstIndex)
+    private static void CopyElement(Tensor src, int srcOffset, Tensor dst, int dstIndex) =>
+        DTypeDispatch.Raw(src.DType, new CopyElementOp(src, srcOffset, dst, dstIndex), "copy");
+
+    private readonly struct CopyElementOp(Tensor src, int srcOffset, Tensor dst, int dstIndex) : IRawOp
     {
-        switch (src.DType.ElementSize())
+        public void Run<T>() where T : unmanaged => dst.Storage.AsSpan<T>()[dst.Offset + dstIndex] = src.Storage.AsSpan<T>()[srcOffset];
+    }
+
+    // Adds in index order, so the result is deterministic.
+    private readonly struct ScatterAddOp(Tensor y, Tensor s, Tensor idx, int d) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
-            case 1: dst.Storage.AsSpan<byte>()[dst.Offset + dstIndex] = src.Storage.AsSpan<byte>()[srcOffset]; break;
-            case 4: dst.Storage.AsSpan<int>()[dst.Offset + dstIndex] = src.Storage.AsSpan<int>()[srcOffset]; break;
-            default: dst.Storage.AsSpan<long>()[dst.Offset + dstIndex] = src.Storage.AsSpan<long>()[srcOffset]; break;
+            var iv = idx.Span<long>();
+            int size = y._shape[d];
+            int[] offsets = ScatterOffsets(y, d, idx._shape);
+            int[] srcOffsets = ScatterOffsets(s, -1, idx._shape);
+            var ys = y.Storage.AsSpan<T>();
+            var ss = s.Storage.AsSpan<T>();
+            for (int p = 0; p < iv.Length; p++)
+            {
+                long j = iv[p];
+                if (j < 0) j += size;
+                if ((ulong)j >= (ulong)size) throw new IndexOutOfRangeException($"ScatterAdd index {iv[p]} is out of range for dimension {d} of size {size}.");
+                ys[offsets[p] + (int)j * y._strides[d]] += ss[s.Offset + srcOffsets[p]];
+            }
         }
     }
 

@@ -132,15 +132,15 @@ public partial class Tensor
         if (m == 0 || n == 0) return;
         int ldc = y.Rank == 2 ? y._strides[0] : n;
         if (ldc < n) ldc = n;
-        if (y.DType == DType.Float32)
+        switch (y.DType)
         {
-            var c = y.Storage.AsSpan<float>()[y.Offset..];
-            Sgemm.Compute(a.Transposed, b.Transposed, m, n, k, 1f, a.Floats, a.Ld, b.Floats, b.Ld, beta, c, ldc);
-        }
-        else
-        {
-            var c = y.Storage.AsSpan<double>()[y.Offset..];
-            Dgemm.Compute(a.Transposed, b.Transposed, m, n, k, 1.0, a.Doubles, a.Ld, b.Doubles, b.Ld, beta, c, ldc);
+            case DType.Float32:
+                Sgemm.Compute(a.Transposed, b.Transposed, m, n, k, 1f, a.Floats, a.Ld, b.Floats, b.Ld, beta, y.Storage.AsSpan<float>()[y.Offset..], ldc);
+                break;
+            case DType.Float64:
+                Dgemm.Compute(a.Transposed, b.Transposed, m, n, k, 1.0, a.Doubles, a.Ld, b.Doubles, b.Ld, beta, y.Storage.AsSpan<double>()[y.Offset..], ldc);
+                break;
+            default: throw DTypeDispatch.Unsupported("matmul", y.DType);
         }
     }
 }

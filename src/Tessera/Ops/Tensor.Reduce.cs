@@ -1,3 +1,4 @@
+using System.Numerics;
 using Tessera.Kernels.Reduce;
 using Tessera.Ops;
 
@@ -15,10 +16,11 @@ public partial class Tensor
             var plan0 = new ReducePlan(To(DType.Int64), dims, keepDim, allowInner: false);
             return plan0.Map<long>(static row => { long s = 0; foreach (long v in row) s += v; return s; });
         }
+        // float16/bfloat16 accumulate in float32 and round once, as PyTorch.
+        if (DType.IsReducedPrecision()) return To(DType.Float32).Sum(dims, keepDim).To(DType);
         var plan = new ReducePlan(this, dims, keepDim);
         var y = plan.NewOutput(DType);
-        if (DType == DType.Float32) AxisReductions.Sum(plan.Rows.Span<float>(), plan.Outer, plan.Reduce, plan.Inner, y.Span<float>());
-        else AxisReductions.Sum(plan.Rows.Span<double>(), plan.Outer, plan.Reduce, plan.Inner, y.Span<double>());
+        DTypeDispatch.Float(DType, new AxisReduceOp(plan, y, AxisReduceKind.Sum, 0), "sum");
         if (NeedsGrad(this))
         {
             int[] kept = plan.KeptShape, shape = _shape;
@@ -51,11 +53,11 @@ public partial class Tensor
     /// <summary>Variance over <paramref name="dims"/> with Bessel's <paramref name="correction"/> (1 = unbiased, as PyTorch's default).</summary>
     public Tensor Var(int[]? dims = null, int correction = 1, bool keepDim = false)
     {
+        if (DType.IsReducedPrecision()) return To(DType.Float32).Var(dims, correction, keepDim).To(DType);
         var x = FloatSelf();
         var plan = new ReducePlan(x, dims, keepDim);
         var y = plan.NewOutput(x.DType);
-        if (x.DType == DType.Float32) AxisReductions.Var(plan.Rows.Span<float>(), plan.Outer, plan.Reduce, plan.Inner, y.Span<float>(), correction);
-        else AxisReductions.Var(plan.Rows.Span<double>(), plan.Outer, plan.Reduce, plan.Inner, y.Span<double>(), correction);
+        DTypeDispatch.Float(x.DType, new AxisReduceOp(plan, y, AxisReduceKind.Var, correction), "var");
         if (NeedsGrad(x))
         {
             int n = plan.Reduce;
@@ -83,10 +85,11 @@ public partial class Tensor
     private Tensor ExtremeAll(bool isMax)
     {
         if (Numel == 0) throw new InvalidOperationException($"{(isMax ? "Max" : "Min")}() of an empty tensor is undefined (shape {ShapeUtil.Format(Shape)}).");
+        // Max and min are exact in float32, so float16/bfloat16 round-trip without loss.
+        if (DType.IsReducedPrecision()) return To(DType.Float32).ExtremeAll(isMax).To(DType);
         var x = DType.IsFloatingPoint() ? Detach().Contiguous() : To(DType.Float64).Contiguous();
-        Tensor y = x.DType == DType.Float32
-            ? Scalar(isMax ? Reductions.Max(x.Span<float>()) : Reductions.Min(x.Span<float>()), DType.Float32)
-            : Scalar(isMax ? Reductions.Max(x.Span<double>()) : Reductions.Min(x.Span<double>()), DType.Float64);
+        var y = Empty(x.DType);
+        DTypeDispatch.Float(x.DType, new ExtremeAllOp(x, y, isMax), isMax ? "max" : "min");
         if (!DType.IsFloatingPoint()) return y.To(DType);
         if (NeedsGrad(this))
         {
@@ -120,6 +123,11 @@ public partial class Tensor
             ShapeUtil.NormalizeDim(dim, 0);
             return (self.Clone(), Zeros([], DType.Int64));
         }
+        if (self.DType.IsReducedPrecision())
+        {
+            var (v, i) = Extreme(self.To(DType.Float32), dim, keepDim, isMax);
+            return (v.To(self.DType), i);
+        }
         var x = self.DType.IsFloatingPoint() ? self : self.To(DType.Float64);
         int d = ShapeUtil.NormalizeDim(dim, x.Rank);
         if (x._shape[d] == 0)
@@ -127,16 +135,7 @@ public partial class Tensor
         var plan = new ReducePlan(x, [d], keepDim);
         Tensor idx = Empty(DType.Int64, plan.OutShape);
         var values = plan.NewOutput(x.DType);
-        if (x.DType == DType.Float32)
-        {
-            if (isMax) AxisReductions.MaxWithIndex(plan.Rows.Span<float>(), plan.Outer, plan.Reduce, plan.Inner, values.Span<float>(), idx.Span<long>());
-            else AxisReductions.MinWithIndex(plan.Rows.Span<float>(), plan.Outer, plan.Reduce, plan.Inner, values.Span<float>(), idx.Span<long>());
-        }
-        else
-        {
-            if (isMax) AxisReductions.MaxWithIndex(plan.Rows.Span<double>(), plan.Outer, plan.Reduce, plan.Inner, values.Span<double>(), idx.Span<long>());
-            else AxisReductions.MinWithIndex(plan.Rows.Span<double>(), plan.Outer, plan.Reduce, plan.Inner, values.Span<double>(), idx.Span<long>());
-        }
+        DTypeDispatch.Float(x.DType, new ExtremeOp(plan, values, idx, isMax), isMax ? "max" : "min");
         int[] keptShape = plan.KeptShape;
         if (self.DType != x.DType) values = values.To(self.DType);
         if (NeedsGrad(x))
@@ -152,11 +151,11 @@ public partial class Tensor
     /// <summary>log Σ exp over <paramref name="dims"/>, computed stably.</summary>
     public Tensor LogSumExp(int[] dims, bool keepDim = false)
     {
+        if (DType.IsReducedPrecision()) return To(DType.Float32).LogSumExp(dims, keepDim).To(DType);
         var x = FloatSelf();
         var plan = new ReducePlan(x, dims, keepDim);
         var y = plan.NewOutput(x.DType);
-        if (x.DType == DType.Float32) AxisReductions.LogSumExp(plan.Rows.Span<float>(), plan.Outer, plan.Reduce, plan.Inner, y.Span<float>());
-        else AxisReductions.LogSumExp(plan.Rows.Span<double>(), plan.Outer, plan.Reduce, plan.Inner, y.Span<double>());
+        DTypeDispatch.Float(x.DType, new AxisReduceOp(plan, y, AxisReduceKind.LogSumExp, 0), "logsumexp");
         if (NeedsGrad(x))
         {
             int[] kept = plan.KeptShape;
@@ -169,4 +168,34 @@ public partial class Tensor
 
     /// <summary>log Σ exp over one dim.</summary>
     public Tensor LogSumExp(int dim, bool keepDim = false) => LogSumExp([dim], keepDim);
+
+    private enum AxisReduceKind { Sum, Var, LogSumExp }
+
+    private readonly struct AxisReduceOp(ReducePlan plan, Tensor y, AxisReduceKind kind, int correction) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            switch (kind)
+            {
+                case AxisReduceKind.Sum: AxisReductions.Sum(plan.Rows.Span<T>(), plan.Outer, plan.Reduce, plan.Inner, y.Span<T>()); break;
+                case AxisReduceKind.Var: AxisReductions.Var(plan.Rows.Span<T>(), plan.Outer, plan.Reduce, plan.Inner, y.Span<T>(), correction); break;
+                default: AxisReductions.LogSumExp(plan.Rows.Span<T>(), plan.Outer, plan.Reduce, plan.Inner, y.Span<T>()); break;
+            }
+        }
+    }
+
+    private readonly struct ExtremeAllOp(Tensor x, Tensor y, bool isMax) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+            y.Span<T>()[0] = isMax ? Reductions.Max<T>(x.Span<T>()) : Reductions.Min<T>(x.Span<T>());
+    }
+
+    private readonly struct ExtremeOp(ReducePlan plan, Tensor values, Tensor idx, bool isMax) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (isMax) AxisReductions.MaxWithIndex(plan.Rows.Span<T>(), plan.Outer, plan.Reduce, plan.Inner, values.Span<T>(), idx.Span<long>());
+            else AxisReductions.MinWithIndex(plan.Rows.Span<T>(), plan.Outer, plan.Reduce, plan.Inner, values.Span<T>(), idx.Span<long>());
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Tessera.Kernels.Softmax;
 
 namespace Tessera;
@@ -12,6 +13,8 @@ public partial class Tensor
 
     private Tensor SoftmaxCore(int dim, bool log)
     {
+        // float16/bfloat16 compute in float32 and round once at the end, as PyTorch's CPU kernels.
+        if (DType.IsReducedPrecision()) return To(DType.Float32).SoftmaxCore(dim, log).To(DType);
         var x = FloatSelf();
         if (x.Rank == 0) x = x.Reshape(1);
         int d = ShapeUtil.NormalizeDim(dim, x.Rank);
@@ -23,16 +26,7 @@ public partial class Tensor
         var y = rows.EmptyLike();
         if (rows.Numel > 0)
         {
-            if (rows.DType == DType.Float32)
-            {
-                if (log) SoftmaxKernels.LogSoftmax(rows.Span<float>(), n, cols, y.Span<float>());
-                else SoftmaxKernels.Softmax(rows.Span<float>(), n, cols, y.Span<float>());
-            }
-            else
-            {
-                if (log) SoftmaxKernels.LogSoftmax(rows.Span<double>(), n, cols, y.Span<double>());
-                else SoftmaxKernels.Softmax(rows.Span<double>(), n, cols, y.Span<double>());
-            }
+            DTypeDispatch.Float(rows.DType, new SoftmaxOp(rows, y, n, cols, log), log ? "log_softmax" : "softmax");
         }
         var result = moved ? y.Transpose(d, -1).Contiguous() : y;
         if (Rank == 0) result = result.Reshape([]);
@@ -47,20 +41,29 @@ public partial class Tensor
                 var dx = gr.EmptyLike();
                 if (gr.Numel > 0)
                 {
-                    if (gr.DType == DType.Float32)
-                    {
-                        if (log) SoftmaxKernels.LogSoftmaxBackward(gr.Span<float>(), saved.Span<float>(), n, cols, dx.Span<float>());
-                        else SoftmaxKernels.SoftmaxBackward(gr.Span<float>(), saved.Span<float>(), n, cols, dx.Span<float>());
-                    }
-                    else
-                    {
-                        if (log) SoftmaxKernels.LogSoftmaxBackward(gr.Span<double>(), saved.Span<double>(), n, cols, dx.Span<double>());
-                        else SoftmaxKernels.SoftmaxBackward(gr.Span<double>(), saved.Span<double>(), n, cols, dx.Span<double>());
-                    }
+                    DTypeDispatch.Float(gr.DType, new SoftmaxBackwardOp(gr, saved, dx, n, cols, log), log ? "log_softmax backward" : "softmax backward");
                 }
                 return [(moved ? dx.Transpose(d, -1).Contiguous() : dx).Reshape(shape)];
             });
         }
         return result;
+    }
+
+    private readonly struct SoftmaxOp(Tensor x, Tensor y, int rows, int cols, bool log) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (log) SoftmaxKernels.LogSoftmax(x.Span<T>(), rows, cols, y.Span<T>());
+            else SoftmaxKernels.Softmax(x.Span<T>(), rows, cols, y.Span<T>());
+        }
+    }
+
+    private readonly struct SoftmaxBackwardOp(Tensor g, Tensor y, Tensor dx, int rows, int cols, bool log) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (log) SoftmaxKernels.LogSoftmaxBackward(g.Span<T>(), y.Span<T>(), rows, cols, dx.Span<T>());
+            else SoftmaxKernels.SoftmaxBackward(g.Span<T>(), y.Span<T>(), rows, cols, dx.Span<T>());
+        }
     }
 }

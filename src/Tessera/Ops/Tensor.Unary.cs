@@ -1,3 +1,4 @@
+using System.Numerics;
 using Tessera.Kernels.Elementwise;
 using Tessera.Ops;
 
@@ -43,7 +44,7 @@ public partial class Tensor
     {
         if (!DType.IsFloatingPoint()) return IntegerBinary(this, Scalar(0, DType.Int64), static (x, _) => Math.Abs(x));
         var y = ElementwiseDriver.Unary<AbsFn>(this);
-        if (NeedsGrad(this)) { var x = Detach(); y.SetGradFn("AbsBackward", [this], g => [GradKernel.Apply(g, x, Gradients.AbsBackward, Gradients.AbsBackward)]); }
+        if (NeedsGrad(this)) { var x = Detach(); y.SetGradFn("AbsBackward", [this], g => [GradKernel.Apply("abs backward", g, x, default(AbsGrad))]); }
         return y;
     }
 
@@ -54,20 +55,18 @@ public partial class Tensor
     public Tensor Relu()
     {
         var y = ElementwiseDriver.Unary<ReluFn>(this);
-        if (NeedsGrad(this)) { var xd = Detach(); y.SetGradFn("ReluBackward", [this], g => [GradKernel.Apply(g, xd, Gradients.ReluBackward, Gradients.ReluBackward)]); }
+        if (NeedsGrad(this)) { var xd = Detach(); y.SetGradFn("ReluBackward", [this], g => [GradKernel.Apply("relu backward", g, xd, default(ReluGrad))]); }
         return y;
     }
 
     /// <summary>Elementwise x if x &gt; 0 else slope·x.</summary>
     public Tensor LeakyRelu(double negativeSlope = 0.01)
     {
-        var y = GradKernel.Map(this, (x, d) => Activations.LeakyRelu(x, (float)negativeSlope, d), (x, d) => Activations.LeakyRelu(x, negativeSlope, d));
+        var y = GradKernel.Map("leaky_relu", this, new LeakyReluMap(negativeSlope));
         if (NeedsGrad(this))
         {
             var xd = Detach();
-            y.SetGradFn("LeakyReluBackward", [this], g => [GradKernel.Apply(g, xd,
-                (gs, xs, dx) => Gradients.LeakyReluBackward(gs, xs, (float)negativeSlope, dx),
-                (gs, xs, dx) => Gradients.LeakyReluBackward(gs, xs, negativeSlope, dx))]);
+            y.SetGradFn("LeakyReluBackward", [this], g => [GradKernel.Apply("leaky_relu backward", g, xd, new LeakyReluGrad(negativeSlope))]);
         }
         return y;
     }
@@ -80,8 +79,8 @@ public partial class Tensor
         {
             var x = Detach();
             y.SetGradFn("GeluBackward", [this], g => [approximateTanh
-                ? GradKernel.Apply(g, x, Gradients.GeluTanhBackward, Gradients.GeluTanhBackward)
-                : GradKernel.Apply(g, x, Gradients.GeluBackward, Gradients.GeluBackward)]);
+                ? GradKernel.Apply("gelu backward", g, x, default(GeluTanhGrad))
+                : GradKernel.Apply("gelu backward", g, x, default(GeluGrad))]);
         }
         return y;
     }
@@ -90,7 +89,7 @@ public partial class Tensor
     public Tensor Sigmoid()
     {
         var y = ElementwiseDriver.Unary<SigmoidFn>(this);
-        if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("SigmoidBackward", [this], g => [GradKernel.Apply(g, yd, Gradients.SigmoidBackward, Gradients.SigmoidBackward)]); }
+        if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("SigmoidBackward", [this], g => [GradKernel.Apply("sigmoid backward", g, yd, default(SigmoidGrad))]); }
         return y;
     }
 
@@ -98,7 +97,7 @@ public partial class Tensor
     public Tensor Tanh()
     {
         var y = ElementwiseDriver.Unary<TanhFn>(this);
-        if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("TanhBackward", [this], g => [GradKernel.Apply(g, yd, Gradients.TanhBackward, Gradients.TanhBackward)]); }
+        if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("TanhBackward", [this], g => [GradKernel.Apply("tanh backward", g, yd, default(TanhGrad))]); }
         return y;
     }
 
@@ -109,7 +108,7 @@ public partial class Tensor
         if (NeedsGrad(this))
         {
             var x = Detach();
-            y.SetGradFn("SiluBackward", [this], g => [GradKernel.Apply(g, x, Gradients.SiluBackward, Gradients.SiluBackward)]);
+            y.SetGradFn("SiluBackward", [this], g => [GradKernel.Apply("silu backward", g, x, default(SiluGrad))]);
         }
         return y;
     }
@@ -117,13 +116,11 @@ public partial class Tensor
     /// <summary>Softplus: (1/β)·log(1+e^(βx)), linear where βx &gt; threshold (as PyTorch).</summary>
     public Tensor Softplus(double beta = 1, double threshold = 20)
     {
-        var y = GradKernel.Map(this, (x, d) => Activations.Softplus(x, (float)beta, (float)threshold, d), (x, d) => Activations.Softplus(x, beta, threshold, d));
+        var y = GradKernel.Map("softplus", this, new SoftplusMap(beta, threshold));
         if (NeedsGrad(this))
         {
             var xd = Detach();
-            y.SetGradFn("SoftplusBackward", [this], g => [GradKernel.Apply(g, xd,
-                (gs, xs, dx) => Gradients.SoftplusBackward(gs, xs, (float)beta, (float)threshold, dx),
-                (gs, xs, dx) => Gradients.SoftplusBackward(gs, xs, beta, threshold, dx))]);
+            y.SetGradFn("SoftplusBackward", [this], g => [GradKernel.Apply("softplus backward", g, xd, new SoftplusGrad(beta, threshold))]);
         }
         return y;
     }
@@ -132,15 +129,12 @@ public partial class Tensor
     public Tensor Clamp(double? min = null, double? max = null)
     {
         if (min is null && max is null) throw new ArgumentException("Clamp needs at least one of min or max.");
-        float? lo32 = min is { } a ? (float)a : null, hi32 = max is { } b ? (float)b : null;
-        var y = GradKernel.Map(this, (x, d) => UnaryMath.Clamp(x, lo32, hi32, d), (x, d) => UnaryMath.Clamp(x, min, max, d));
+        var y = GradKernel.Map("clamp", this, new ClampMap(min, max));
         if (NeedsGrad(this))
         {
             var xd = Detach();
             // The gradient passes where min ≤ x ≤ max, as PyTorch.
-            y.SetGradFn("ClampBackward", [this], g => [GradKernel.Apply(g, xd,
-                (gs, xs, dx) => Gradients.ClampBackward(gs, xs, lo32, hi32, dx),
-                (gs, xs, dx) => Gradients.ClampBackward(gs, xs, min, max, dx))]);
+            y.SetGradFn("ClampBackward", [this], g => [GradKernel.Apply("clamp backward", g, xd, new ClampGrad(min, max))]);
         }
         return y;
     }
@@ -179,16 +173,11 @@ public partial class Tensor
         if (condition.DType != DType.Bool) throw new ArgumentException($"Where needs a Bool condition, got {condition.DType.Name()}.");
         DType dt = DTypeInfo.Promote(a.DType, b.DType);
         int[] shape = ShapeUtil.BroadcastShapes(ShapeUtil.BroadcastShapes(condition.Shape, a.Shape), b.Shape);
-        var c = condition.Expand(shape).Contiguous().Span<byte>();
+        var c = condition.Expand(shape).Contiguous();
         var y = Empty(dt, shape);
         var ac = a.To(dt).Detach().Expand(shape).Contiguous();
         var bc = b.To(dt).Detach().Expand(shape).Contiguous();
-        switch (dt.ElementSize())
-        {
-            case 1: Select(c, ac.RawSpan<byte>(), bc.RawSpan<byte>(), y.RawSpan<byte>()); break;
-            case 4: Select(c, ac.RawSpan<int>(), bc.RawSpan<int>(), y.RawSpan<int>()); break;
-            default: Select(c, ac.RawSpan<long>(), bc.RawSpan<long>(), y.RawSpan<long>()); break;
-        }
+        DTypeDispatch.Raw(dt, new SelectOp(c, ac, bc, y), "where");
         if (NeedsGrad(a, b))
         {
             var cond = condition.Detach();
@@ -199,9 +188,15 @@ public partial class Tensor
         return y;
     }
 
-    private static void Select<T>(ReadOnlySpan<byte> c, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged
+    private readonly struct SelectOp(Tensor condition, Tensor a, Tensor b, Tensor y) : IRawOp
     {
-        for (int i = 0; i < y.Length; i++) y[i] = c[i] != 0 ? a[i] : b[i];
+        public void Run<T>() where T : unmanaged
+        {
+            ReadOnlySpan<byte> c = condition.Span<byte>();
+            ReadOnlySpan<T> sa = a.RawSpan<T>(), sb = b.RawSpan<T>();
+            Span<T> sy = y.RawSpan<T>();
+            for (int i = 0; i < sy.Length; i++) sy[i] = c[i] != 0 ? sa[i] : sb[i];
+        }
     }
 
     /// <summary>A copy with <paramref name="value"/> where <paramref name="mask"/> is true (mask broadcasts to this shape).</summary>
@@ -217,5 +212,77 @@ public partial class Tensor
             y.SetGradFn("MaskedFillBackward", [this], g => [g.MaskedFill(m, 0)]);
         }
         return y;
+    }
+
+    private readonly struct AbsGrad : IGradFn
+    {
+        public void Run<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> => Gradients.AbsBackward(g, x, dx);
+    }
+
+    private readonly struct ReluGrad : IGradFn
+    {
+        public void Run<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> => Gradients.ReluBackward(g, x, dx);
+    }
+
+    private readonly struct GeluGrad : IGradFn
+    {
+        public void Run<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> => Gradients.GeluBackward(g, x, dx);
+    }
+
+    private readonly struct GeluTanhGrad : IGradFn
+    {
+        public void Run<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> => Gradients.GeluTanhBackward(g, x, dx);
+    }
+
+    private readonly struct SigmoidGrad : IGradFn
+    {
+        public void Run<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> => Gradients.SigmoidBackward(g, y, dx);
+    }
+
+    private readonly struct TanhGrad : IGradFn
+    {
+        public void Run<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> => Gradients.TanhBackward(g, y, dx);
+    }
+
+    private readonly struct SiluGrad : IGradFn
+    {
+        public void Run<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> => Gradients.SiluBackward(g, x, dx);
+    }
+
+    private readonly struct LeakyReluMap(double negativeSlope) : IMapFn
+    {
+        public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Activations.LeakyRelu(x, T.CreateTruncating(negativeSlope), y);
+    }
+
+    private readonly struct LeakyReluGrad(double negativeSlope) : IGradFn
+    {
+        public void Run<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Gradients.LeakyReluBackward(g, x, T.CreateTruncating(negativeSlope), dx);
+    }
+
+    private readonly struct SoftplusMap(double beta, double threshold) : IMapFn
+    {
+        public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Activations.Softplus(x, T.CreateTruncating(beta), T.CreateTruncating(threshold), y);
+    }
+
+    private readonly struct SoftplusGrad(double beta, double threshold) : IGradFn
+    {
+        public void Run<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Gradients.SoftplusBackward(g, x, T.CreateTruncating(beta), T.CreateTruncating(threshold), dx);
+    }
+
+    // Bounds round to the element type once, as the float32 kernels always did.
+    private readonly struct ClampMap(double? min, double? max) : IMapFn
+    {
+        public void Run<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+            UnaryMath.Clamp(x, min is { } a ? T.CreateTruncating(a) : null, max is { } b ? T.CreateTruncating(b) : null, y);
+    }
+
+    private readonly struct ClampGrad(double? min, double? max) : IGradFn
+    {
+        public void Run<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Gradients.ClampBackward(g, x, min is { } a ? T.CreateTruncating(a) : null, max is { } b ? T.CreateTruncating(b) : null, dx);
     }
 }

@@ -3,6 +3,12 @@ namespace Tessera;
 
 public partial class Tensor
 {
+    /// <summary>
+    /// An uninitialised tensor (PyTorch's <c>empty</c>): its elements are whatever the memory held, so write every one
+    /// before reading. For buffers a caller fills completely, e.g. through <see cref="AsSpan{T}"/>.
+    /// </summary>
+    public static Tensor Empty(int[] shape, DType dtype = DType.Float32) => Empty(dtype, shape);
+
     /// <summary>A tensor of zeros. <c>Tensor.Zeros([2, 3])</c>.</summary>
     public static Tensor Zeros(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false)
     {
@@ -72,6 +78,7 @@ public partial class Tensor
     /// <summary>Uniform samples in [0, 1).</summary>
     public static Tensor Rand(int[] shape, Generator? generator = null, DType dtype = DType.Float32, bool requiresGrad = false)
     {
+        if (dtype.IsReducedPrecision()) return WithGrad(Rand(shape, generator, DType.Float32).To(dtype), requiresGrad);
         var g = generator ?? Generator.Default;
         var t = Empty(dtype, shape);
         if (dtype == DType.Float32) { var s = t.Span<float>(); for (int i = 0; i < s.Length; i++) s[i] = g.NextFloat(); }
@@ -84,6 +91,7 @@ public partial class Tensor
     /// <summary>Standard normal samples.</summary>
     public static Tensor Randn(int[] shape, Generator? generator = null, DType dtype = DType.Float32, bool requiresGrad = false)
     {
+        if (dtype.IsReducedPrecision()) return WithGrad(Randn(shape, generator, DType.Float32).To(dtype), requiresGrad);
         var g = generator ?? Generator.Default;
         var t = Empty(dtype, shape);
         if (dtype == DType.Float32) { var s = t.Span<float>(); for (int i = 0; i < s.Length; i++) s[i] = (float)g.NextNormal(); }
@@ -171,4 +179,10 @@ public partial class Tensor
     private void SetFlat(int i, double value) => ScalarIO.Write(DType, Storage.AsSpan<byte>(), Offset + i, value);
 
     private void SetFlat(int i, long value) => ScalarIO.Write(DType, Storage.AsSpan<byte>(), Offset + i, value);
+
+    private static Tensor WithGrad(Tensor t, bool requiresGrad)
+    {
+        t.RequiresGrad = requiresGrad;
+        return t;
+    }
 }
