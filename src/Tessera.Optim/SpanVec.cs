@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Tessera.Kernels.Threading;
+using Tessera.Threading;
 
 namespace Tessera.Optim;
 
@@ -28,6 +28,6 @@ internal static class SpanVec
     public static void Run(int n, Action<int, int> body)
     {
         if (n < 2 * Grain) body(0, n);
-        else ParallelRuntime.For(0, n, Grain, (b, e) => body((int)b, (int)(e - b)));
+        else Parallelism.For(0, n, Grain, (b, e) => body((int)b, (int)(e - b)));
     }
 }

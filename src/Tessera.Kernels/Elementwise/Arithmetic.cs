@@ -14,7 +14,7 @@ namespace Tessera.Kernels.Elementwise;
 /// Add, Subtract, Multiply, Maximum and Minimum also accept integer element types (int, long);
 /// Divide and Pow are for floating point only.
 /// </remarks>
-public static class Arithmetic
+internal static class Arithmetic
 {
     /// <summary>dst = x + y.</summary>
     public static void Add<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> dst) where T : unmanaged, INumberBase<T> =>

@@ -1,7 +1,7 @@
 namespace Tessera.Kernels.Elementwise;
 
 /// <summary>The binary arithmetic operators that can be selected at run time.</summary>
-public enum BinaryOp
+internal enum BinaryOp
 {
     /// <summary>x + y.</summary>
     Add,

@@ -13,7 +13,7 @@ namespace Tessera.Kernels.Elementwise;
 /// vector (cols) repeated down the rows, or with a column vector (rows, 1) repeated across the
 /// columns. <c>dst</c> is (rows, cols) and may be the matrix itself.
 /// </summary>
-public static unsafe class Broadcast2D
+internal static unsafe class Broadcast2D
 {
     /// <summary>
     /// dst[r, c] = x[r, c] op row[c], or row[c] op x[r, c] when <paramref name="rowOnLeft"/>.

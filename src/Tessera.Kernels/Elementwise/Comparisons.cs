@@ -13,7 +13,7 @@ namespace Tessera.Kernels.Elementwise;
 /// Comparisons producing byte masks (1 = true, 0 = false), mask selection and mask logic, for
 /// float, double, int and long elements. A mask input treats any non-zero byte as true.
 /// </summary>
-public static unsafe class Comparisons
+internal static unsafe class Comparisons
 {
     /// <summary>mask = x == y.</summary>
     public static void Equal<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<byte> mask) where T : unmanaged, INumber<T> => Compare<T, Equal<T>>(x, y, mask);
