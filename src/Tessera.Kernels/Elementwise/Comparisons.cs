@@ -71,6 +71,39 @@ internal static unsafe class Comparisons
         }
     }
 
+    /// <summary>mask = s op x for an operator chosen at run time (the mirrored x op' s: s &lt; x is x &gt; s).</summary>
+    public static void Compare<T>(CompareOp op, T s, ReadOnlySpan<T> x, Span<byte> mask) where T : unmanaged, INumber<T> =>
+        Compare(Mirror(op), x, s, mask);
+
+    /// <summary>The operator that gives the same answer with its operands swapped.</summary>
+    public static CompareOp Mirror(CompareOp op) => op switch
+    {
+        CompareOp.Equal or CompareOp.NotEqual => op,
+        CompareOp.LessThan => CompareOp.GreaterThan,
+        CompareOp.LessThanOrEqual => CompareOp.GreaterThanOrEqual,
+        CompareOp.GreaterThan => CompareOp.LessThan,
+        CompareOp.GreaterThanOrEqual => CompareOp.LessThanOrEqual,
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op, $"Unknown comparison {op}."),
+    };
+
+    /// <summary>
+    /// m[i] = x[i·sx] op y[i·sy] for operands with any element strides (a transposed or broadcast view):
+    /// the scalar form of the kernels above, with the same IEEE semantics.
+    /// </summary>
+    public static void CompareStrided<T>(CompareOp op, ref T x, nint sx, ref T y, nint sy, ref byte m, nint n) where T : unmanaged, INumber<T>
+    {
+        switch (op)
+        {
+            case CompareOp.Equal: CompareStrided<T, Equal<T>>(ref x, sx, ref y, sy, ref m, n); break;
+            case CompareOp.NotEqual: CompareStrided<T, NotEqual<T>>(ref x, sx, ref y, sy, ref m, n); break;
+            case CompareOp.LessThan: CompareStrided<T, LessThan<T>>(ref x, sx, ref y, sy, ref m, n); break;
+            case CompareOp.LessThanOrEqual: CompareStrided<T, LessThanOrEqual<T>>(ref x, sx, ref y, sy, ref m, n); break;
+            case CompareOp.GreaterThan: CompareStrided<T, GreaterThan<T>>(ref x, sx, ref y, sy, ref m, n); break;
+            case CompareOp.GreaterThanOrEqual: CompareStrided<T, GreaterThanOrEqual<T>>(ref x, sx, ref y, sy, ref m, n); break;
+            default: throw new ArgumentOutOfRangeException(nameof(op), op, $"Unknown comparison {op}.");
+        }
+    }
+
     /// <summary>dst = mask != 0 ? a : b (torch.where). Element size must be 4 or 8 bytes.</summary>
     public static void Where<T>(ReadOnlySpan<byte> mask, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst) where T : unmanaged
     {
@@ -202,6 +235,14 @@ internal static unsafe class Comparisons
         }
         for (; i < n; i++)
             Unsafe.Add(ref m, i) = TCmp.Invoke(Unsafe.Add(ref x, i), scalarY ? s : Unsafe.Add(ref y, i)) ? (byte)1 : (byte)0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void CompareStrided<T, TCmp>(ref T x, nint sx, ref T y, nint sy, ref byte m, nint n)
+        where T : unmanaged where TCmp : struct, IComparisonOperator<T>
+    {
+        for (nint i = 0; i < n; i++)
+            Unsafe.Add(ref m, i) = TCmp.Invoke(Unsafe.Add(ref x, i * sx), Unsafe.Add(ref y, i * sy)) ? (byte)1 : (byte)0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

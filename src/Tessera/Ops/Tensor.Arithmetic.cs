@@ -1,4 +1,6 @@
+using Tessera.Kernels.Operators;
 using Tessera.Ops;
+using Arith = Tessera.Kernels.Operators.ArithmeticOperators;
 
 namespace Tessera;
 
@@ -9,7 +11,7 @@ public partial class Tensor
     {
         DType dt = DTypeInfo.Promote(DType, other.DType);
         if (!dt.IsFloatingPoint()) return IntegerBinary(this, other, static (x, y) => x + y);
-        var y = ElementwiseDriver.Binary<AddFn>(this, other, dt);
+        var y = TensorElementwise.Binary<Arith.Add<float>, Arith.Add<double>>(this, other, dt);
         if (NeedsGrad(this, other))
         {
             Tensor a = this, b = other;
@@ -26,7 +28,7 @@ public partial class Tensor
     {
         DType dt = DTypeInfo.Promote(DType, other.DType);
         if (!dt.IsFloatingPoint()) return IntegerBinary(this, other, static (x, y) => x - y);
-        var y = ElementwiseDriver.Binary<SubFn>(this, other, dt);
+        var y = TensorElementwise.Binary<Arith.Subtract<float>, Arith.Subtract<double>>(this, other, dt);
         if (NeedsGrad(this, other))
         {
             Tensor a = this, b = other;
@@ -40,7 +42,7 @@ public partial class Tensor
     {
         DType dt = DTypeInfo.Promote(DType, other.DType);
         if (!dt.IsFloatingPoint()) return IntegerBinary(this, other, static (x, y) => x * y);
-        var y = ElementwiseDriver.Binary<MulFn>(this, other, dt);
+        var y = TensorElementwise.Binary<Arith.Multiply<float>, Arith.Multiply<double>>(this, other, dt);
         if (NeedsGrad(this, other))
         {
             Tensor a = this, b = other;
@@ -56,7 +58,7 @@ public partial class Tensor
     {
         DType dt = DTypeInfo.Promote(DType, other.DType);
         if (!dt.IsFloatingPoint()) dt = DType.Float32;
-        var y = ElementwiseDriver.Binary<DivFn>(this, other, dt);
+        var y = TensorElementwise.Binary<Arith.Divide<float>, Arith.Divide<double>>(this, other, dt);
         if (NeedsGrad(this, other))
         {
             Tensor a = this, b = other;
@@ -72,7 +74,7 @@ public partial class Tensor
     {
         DType dt = DTypeInfo.Promote(DType, exponent.DType);
         if (!dt.IsFloatingPoint()) dt = DType.Float32;
-        var y = ElementwiseDriver.Binary<PowFn>(this, exponent, dt);
+        var y = TensorElementwise.Binary<Arith.Pow<float>, Arith.Pow<double>>(this, exponent, dt);
         if (NeedsGrad(this, exponent))
         {
             Tensor a = this.Detach(), b = exponent.Detach(), yd = y.Detach();
@@ -100,17 +102,18 @@ public partial class Tensor
     }
 
     /// <summary>Elementwise maximum (NaN propagates); the gradient is split evenly on ties, as in PyTorch.</summary>
-    public Tensor Maximum(Tensor other) => MinMax<MaximumFn>(other, "MaximumBackward", isMax: true);
+    public Tensor Maximum(Tensor other) => MinMax<Arith.Maximum<float>, Arith.Maximum<double>>(other, "MaximumBackward", isMax: true);
 
     /// <summary>Elementwise minimum (NaN propagates); the gradient is split evenly on ties, as in PyTorch.</summary>
-    public Tensor Minimum(Tensor other) => MinMax<MinimumFn>(other, "MinimumBackward", isMax: false);
+    public Tensor Minimum(Tensor other) => MinMax<Arith.Minimum<float>, Arith.Minimum<double>>(other, "MinimumBackward", isMax: false);
 
-    private Tensor MinMax<TOp>(Tensor other, string name, bool isMax) where TOp : IBinaryFn
+    private Tensor MinMax<TF, TD>(Tensor other, string name, bool isMax)
+        where TF : struct, IBinaryOperator<float> where TD : struct, IBinaryOperator<double>
     {
         DType dt = DTypeInfo.Promote(DType, other.DType);
         if (!dt.IsFloatingPoint())
             return IntegerBinary(this, other, isMax ? static (x, y) => Math.Max(x, y) : static (x, y) => Math.Min(x, y));
-        var y = ElementwiseDriver.Binary<TOp>(this, other, dt);
+        var y = TensorElementwise.Binary<TF, TD>(this, other, dt);
         if (NeedsGrad(this, other))
         {
             Tensor a = this, b = other;
