@@ -42,7 +42,7 @@ public partial class Tensor
     /// <summary>Elementwise |x| (gradient sign(x), 0 at 0).</summary>
     public Tensor Abs()
     {
-        if (!DType.IsFloatingPoint()) return IntegerBinary(this, Scalar(0, DType.Int64), static (x, _) => Math.Abs(x));
+        if (!DType.IsFloatingPoint()) return IntegerUnary<Un.Abs<long>>(this);
         var y = TensorElementwise.Unary<Un.Abs<float>, Un.Abs<double>>(this);
         if (NeedsGrad(this)) { var x = Detach(); y.SetGradFn("AbsBackward", [this], g => [GradKernel.Apply(g, x, Gradients.AbsBackward, Gradients.AbsBackward)]); }
         return y;

@@ -220,6 +220,36 @@ public class ElementwiseOpTests
         Assert.Equal(DType.Float32, (a / 2.0).DType);
     }
 
+    [Theory]
+    [InlineData(DType.Int64)]
+    [InlineData(DType.Int32)]
+    public void IntegerOpsMatchScalarLoopsWithBroadcastingAndKeepTheirDtype(DType dtype)
+    {
+        const int R = 9, C = 130;
+        var rng = new Random(3);
+        long[] av = Enumerable.Range(0, R * C).Select(_ => (long)rng.Next(-1000, 1000)).ToArray();
+        long[] bv = Enumerable.Range(0, C).Select(_ => (long)rng.Next(-1000, 1000)).ToArray();
+        Tensor a = Tensor.FromArray(av, [R, C]).To(dtype), b = Tensor.FromArray(bv, [C]).To(dtype);
+        var cases = new (string Name, Tensor Got, Func<long, long, long> Reference)[]
+        {
+            ("add", a.Add(b), (x, y) => x + y),
+            ("sub", a.Sub(b), (x, y) => x - y),
+            ("mul", a.Mul(b), (x, y) => x * y),
+            ("max", a.Maximum(b), Math.Max),
+            ("min", a.Minimum(b), Math.Min),
+            ("neg", a.Neg(), (x, _) => -x),
+            ("abs", a.Abs(), (x, _) => Math.Abs(x)),
+        };
+        foreach (var (name, got, reference) in cases)
+        {
+            Assert.Equal(dtype, got.DType);
+            Assert.Equal([R, C], got.ShapeArray());
+            long[] g = got.To(DType.Int64).ToArray<long>();
+            for (int i = 0; i < R * C; i++)
+                if (g[i] != reference(av[i], bv[i % C])) Assert.Fail($"{name} {dtype} at {i}: {av[i]}, {bv[i % C]} gave {g[i]}");
+        }
+    }
+
     [Fact]
     public void IncompatibleShapesNameBothShapes()
     {
