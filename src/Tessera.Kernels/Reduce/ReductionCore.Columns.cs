@@ -1,10 +1,7 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Tessera.Kernels.Operators;
-using Tessera.Kernels.Threading;
 
 namespace Tessera.Kernels.Reduce;
 
