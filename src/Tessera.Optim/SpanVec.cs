@@ -48,6 +48,6 @@ internal static class SpanVec
     private static void Run<TUpdate, T>(int n, TUpdate update) where TUpdate : struct, IFloatUpdate where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (n < 2 * Grain) update.Run<T>(0, n);
-        else IntraOp.For(0, n, Grain, (b, e) => update.Run<T>((int)b, (int)(e - b)));
+        else Parallelism.For(0, n, Grain, (b, e) => update.Run<T>((int)b, (int)(e - b)));
     }
 }

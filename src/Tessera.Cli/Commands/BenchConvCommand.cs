@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Tessera.Bench;
-using Tessera.Kernels.Threading;
+using Tessera.Threading;
 
 namespace Tessera.Cli.Commands;
 
@@ -19,7 +19,7 @@ internal static class BenchConvCommand
             if (result.GetValue(threads) is { } t)
             {
                 if (t < 1) { Console.Error.WriteLine($"--threads must be at least 1, got {t}."); return 2; }
-                ParallelRuntime.ThreadCount = t;
+                Parallelism.ThreadCount = t;
             }
             foreach (var (name, us) in ConvBench.Run())
                 Console.WriteLine(result.GetValue(json) ? ConvBench.ToJson(name, us) : $"{name,-12} {us.ToString("F1", CultureInfo.InvariantCulture),10} µs");

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Tessera.Bench;
-using Tessera.Kernels.Threading;
+using Tessera.Threading;
 
 namespace Tessera.Cli.Commands;
 
@@ -21,7 +21,7 @@ internal static class BenchElementwiseCommand
             if (result.GetValue(threads) is { } t)
             {
                 if (t < 1) { Console.Error.WriteLine($"--threads must be at least 1, got {t}."); return 2; }
-                ParallelRuntime.ThreadCount = t;
+                Parallelism.ThreadCount = t;
             }
             var selected = result.GetValue(ops) ?? [];
             var unknown = selected.Where(o => !ElementwiseBench.Ops.Contains(o)).ToArray();

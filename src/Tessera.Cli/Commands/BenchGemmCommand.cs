@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Spectre.Console;
 using Tessera.Bench;
-using Tessera.Kernels.Threading;
+using Tessera.Threading;
 
 namespace Tessera.Cli.Commands;
 
@@ -28,7 +28,7 @@ internal static class BenchGemmCommand
         shapes.AcceptOnlyFromAmong("square", "training");
         var threads = new Option<int?>("--threads")
         {
-            Description = "Threads for the kernels (ParallelRuntime.ThreadCount). Default: processor count.",
+            Description = "Threads for the kernels (Parallelism.ThreadCount). Default: processor count.",
         };
         var json = new Option<bool>("--json")
         {
@@ -55,7 +55,7 @@ internal static class BenchGemmCommand
                 Console.Error.WriteLine("--threads must be at least 1.");
                 return 2;
             }
-            ParallelRuntime.ThreadCount = t;
+            Parallelism.ThreadCount = t;
         }
         if (sizes.Any(n => n < 1))
         {
@@ -73,7 +73,7 @@ internal static class BenchGemmCommand
             return 0;
         }
 
-        AnsiConsole.MarkupLine($"[bold]tessera bench gemm[/]  threads={ParallelRuntime.ThreadCount}  " +
+        AnsiConsole.MarkupLine($"[bold]tessera bench gemm[/]  threads={Parallelism.ThreadCount}  " +
             $"AVX-512F={Avx512F.IsSupported} Vector512={Vector512.IsHardwareAccelerated} FMA={Fma.IsSupported}");
         var table = new Table().AddColumns("product", "m", "n", "k", "op", "time (µs)", "GFLOP/s");
         foreach (var measure in work)

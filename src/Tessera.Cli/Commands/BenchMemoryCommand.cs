@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Tessera.Bench;
-using Tessera.Kernels.Threading;
+using Tessera.Threading;
 
 namespace Tessera.Cli.Commands;
 
@@ -27,7 +27,7 @@ internal static class BenchMemoryCommand
             if (result.GetValue(threads) is { } t)
             {
                 if (t < 1) { Console.Error.WriteLine($"--threads must be at least 1, got {t}."); return 2; }
-                ParallelRuntime.ThreadCount = t;
+                Parallelism.ThreadCount = t;
             }
             foreach (var s in MemoryBench.Run(n, e, result.GetValue(scoped)))
                 Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Tessera.Bench;
-using Tessera.Kernels.Threading;
+using Tessera.Threading;
 
 namespace Tessera.Cli.Commands;
 
@@ -19,7 +19,7 @@ internal static class BenchTrainCommand
             if (result.GetValue(threads) is { } t)
             {
                 if (t < 1) { Console.Error.WriteLine($"--threads must be at least 1, got {t}."); return 2; }
-                ParallelRuntime.ThreadCount = t;
+                Parallelism.ThreadCount = t;
             }
             var r = TrainBench.Run(model, result.GetValue(data));
             if (result.GetValue(json)) Console.WriteLine(TrainBench.ToJson(r));

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using Tessera.Data;
-using Tessera.Kernels.Threading;
+using Tessera.Threading;
 using Tessera.Training;
 
 namespace Tessera.Cli.Commands;
@@ -26,7 +26,7 @@ internal static class EvalCommand
             if (r.GetValue(threads) is { } t)
             {
                 if (t < 1) { Console.Error.WriteLine($"--threads must be at least 1, got {t}."); return 2; }
-                ParallelRuntime.ThreadCount = t;
+                Parallelism.ThreadCount = t;
             }
             try
             {

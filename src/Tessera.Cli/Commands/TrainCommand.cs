@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Tessera.Data;
-using Tessera.Kernels.Threading;
 using Tessera.Models;
+using Tessera.Threading;
 using Tessera.Training;
 
 namespace Tessera.Cli.Commands;
@@ -41,7 +41,7 @@ internal static class TrainCommand
             if (r.GetValue(threads) is { } t)
             {
                 if (t < 1) { Console.Error.WriteLine($"--threads must be at least 1, got {t}."); return 2; }
-                ParallelRuntime.ThreadCount = t;
+                Parallelism.ThreadCount = t;
             }
             string name = r.GetValue(model)!;
             try

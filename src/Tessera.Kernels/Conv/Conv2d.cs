@@ -19,7 +19,7 @@ namespace Tessera.Kernels.Conv;
 /// Weight gradients are summed per batch chunk and the chunks added in order, so results are deterministic for a
 /// given <see cref="ParallelRuntime.ThreadCount"/>; the bias gradient does not depend on it at all.</para>
 /// </remarks>
-public static class Conv2d
+internal static class Conv2d
 {
     // Below this many multiply-adds per image, splitting one image's GEMM across threads costs more than it saves.
     private const long SmallImageMacs = 1L << 22;

@@ -5,7 +5,7 @@ namespace Tessera.Kernels.Conv;
 /// input (N, Cin, H, W), weight (Cout, Cin/Groups, KH, KW), bias (Cout), output (N, Cout, OutH, OutW).
 /// The constructor validates everything and throws <see cref="ArgumentException"/> naming the bad value.
 /// </summary>
-public readonly record struct Conv2dGeometry
+internal readonly record struct Conv2dGeometry
 {
     /// <summary>Batch size.</summary>
     public int N { get; }

@@ -5,7 +5,7 @@ using static Tessera.Kernels.Operators.UnaryOperators;
 namespace Tessera.Kernels.Elementwise;
 
 /// <summary>Activation functions on contiguous spans (dst may be x itself), matching PyTorch semantics.</summary>
-public static class Activations
+internal static class Activations
 {
     /// <summary>dst = x &lt; 0 ? 0 : x (NaN stays NaN, as torch.relu).</summary>
     public static void Relu<T>(ReadOnlySpan<T> x, Span<T> dst) where T : unmanaged, INumber<T> =>

@@ -14,7 +14,7 @@ namespace Tessera.Kernels.Elementwise;
 /// Add, Subtract, Multiply, Maximum and Minimum also accept integer element types (int, long);
 /// Divide and Pow are for floating point only.
 /// </remarks>
-public static class Arithmetic
+internal static class Arithmetic
 {
     /// <summary>dst = x + y.</summary>
     public static void Add<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> dst) where T : unmanaged, INumberBase<T> =>
@@ -102,51 +102,20 @@ public static class Arithmetic
     public static void Minimum<T>(ReadOnlySpan<T> x, T s, Span<T> dst) where T : unmanaged, INumber<T> =>
         ElementwiseDriver.Unary(new BindRight<T, Minimum<T>>(default, s), x, dst);
 
-    /// <summary>dst = x op y for an operator chosen at run time.</summary>
-    public static void Binary<T>(BinaryOp op, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// dst = x op s for any binary operator: the operator with its right operand bound. Pow keeps its
+    /// exact shortcuts for common exponents (see <see cref="Pow{T}(ReadOnlySpan{T}, T, Span{T})"/>).
+    /// </summary>
+    public static void Binary<T, TOp>(TOp op, ReadOnlySpan<T> x, T s, Span<T> dst)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOperator<T>
     {
-        switch (op)
-        {
-            case BinaryOp.Add: Add(x, y, dst); break;
-            case BinaryOp.Subtract: Subtract(x, y, dst); break;
-            case BinaryOp.Multiply: Multiply(x, y, dst); break;
-            case BinaryOp.Divide: Divide(x, y, dst); break;
-            case BinaryOp.Pow: Pow(x, y, dst); break;
-            case BinaryOp.Maximum: Maximum(x, y, dst); break;
-            case BinaryOp.Minimum: Minimum(x, y, dst); break;
-            default: throw new ArgumentOutOfRangeException(nameof(op), op, null);
-        }
+        // A JIT-time constant per instantiation: no test remains in the compiled code.
+        if (typeof(TOp) == typeof(Pow<T>)) Pow(x, s, dst);
+        else ElementwiseDriver.Unary(new BindRight<T, TOp>(op, s), x, dst);
     }
 
-    /// <summary>dst = x op s for an operator chosen at run time.</summary>
-    public static void Binary<T>(BinaryOp op, ReadOnlySpan<T> x, T s, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        switch (op)
-        {
-            case BinaryOp.Add: Add(x, s, dst); break;
-            case BinaryOp.Subtract: Subtract(x, s, dst); break;
-            case BinaryOp.Multiply: Multiply(x, s, dst); break;
-            case BinaryOp.Divide: Divide(x, s, dst); break;
-            case BinaryOp.Pow: Pow(x, s, dst); break;
-            case BinaryOp.Maximum: Maximum(x, s, dst); break;
-            case BinaryOp.Minimum: Minimum(x, s, dst); break;
-            default: throw new ArgumentOutOfRangeException(nameof(op), op, null);
-        }
-    }
-
-    /// <summary>dst = s op x for an operator chosen at run time.</summary>
-    public static void Binary<T>(BinaryOp op, T s, ReadOnlySpan<T> x, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        switch (op)
-        {
-            case BinaryOp.Add: Add(x, s, dst); break;
-            case BinaryOp.Subtract: Subtract(s, x, dst); break;
-            case BinaryOp.Multiply: Multiply(x, s, dst); break;
-            case BinaryOp.Divide: Divide(s, x, dst); break;
-            case BinaryOp.Pow: Pow(s, x, dst); break;
-            case BinaryOp.Maximum: ElementwiseDriver.Unary(new BindLeft<T, Maximum<T>>(s, default), x, dst); break;
-            case BinaryOp.Minimum: ElementwiseDriver.Unary(new BindLeft<T, Minimum<T>>(s, default), x, dst); break;
-            default: throw new ArgumentOutOfRangeException(nameof(op), op, null);
-        }
-    }
+    /// <summary>dst = s op x for any binary operator: the operator with its left operand bound.</summary>
+    public static void Binary<T, TOp>(TOp op, T s, ReadOnlySpan<T> x, Span<T> dst)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOperator<T> =>
+        ElementwiseDriver.Unary(new BindLeft<T, TOp>(s, op), x, dst);
 }

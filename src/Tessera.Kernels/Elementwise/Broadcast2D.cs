@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -13,46 +12,8 @@ namespace Tessera.Kernels.Elementwise;
 /// vector (cols) repeated down the rows, or with a column vector (rows, 1) repeated across the
 /// columns. <c>dst</c> is (rows, cols) and may be the matrix itself.
 /// </summary>
-public static unsafe class Broadcast2D
+internal static unsafe class Broadcast2D
 {
-    /// <summary>
-    /// dst[r, c] = x[r, c] op row[c], or row[c] op x[r, c] when <paramref name="rowOnLeft"/>.
-    /// </summary>
-    public static void WithRow<T>(BinaryOp op, ReadOnlySpan<T> x, int rows, int cols, ReadOnlySpan<T> row, Span<T> dst, bool rowOnLeft = false)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        switch (op)
-        {
-            case BinaryOp.Add: WithRow(new Add<T>(), x, rows, cols, row, dst, false); break;
-            case BinaryOp.Subtract: WithRow(new Subtract<T>(), x, rows, cols, row, dst, rowOnLeft); break;
-            case BinaryOp.Multiply: WithRow(new Multiply<T>(), x, rows, cols, row, dst, false); break;
-            case BinaryOp.Divide: WithRow(new Divide<T>(), x, rows, cols, row, dst, rowOnLeft); break;
-            case BinaryOp.Pow: WithRow(new Pow<T>(), x, rows, cols, row, dst, rowOnLeft); break;
-            case BinaryOp.Maximum: WithRow(new Maximum<T>(), x, rows, cols, row, dst, rowOnLeft); break;
-            case BinaryOp.Minimum: WithRow(new Minimum<T>(), x, rows, cols, row, dst, rowOnLeft); break;
-            default: throw new ArgumentOutOfRangeException(nameof(op), op, null);
-        }
-    }
-
-    /// <summary>
-    /// dst[r, c] = x[r, c] op column[r], or column[r] op x[r, c] when <paramref name="columnOnLeft"/>.
-    /// </summary>
-    public static void WithColumn<T>(BinaryOp op, ReadOnlySpan<T> x, int rows, int cols, ReadOnlySpan<T> column, Span<T> dst, bool columnOnLeft = false)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        switch (op)
-        {
-            case BinaryOp.Add: WithColumn(new Add<T>(), x, rows, cols, column, dst, false); break;
-            case BinaryOp.Subtract: WithColumn(new Subtract<T>(), x, rows, cols, column, dst, columnOnLeft); break;
-            case BinaryOp.Multiply: WithColumn(new Multiply<T>(), x, rows, cols, column, dst, false); break;
-            case BinaryOp.Divide: WithColumn(new Divide<T>(), x, rows, cols, column, dst, columnOnLeft); break;
-            case BinaryOp.Pow: WithColumn(new Pow<T>(), x, rows, cols, column, dst, columnOnLeft); break;
-            case BinaryOp.Maximum: WithColumn(new Maximum<T>(), x, rows, cols, column, dst, columnOnLeft); break;
-            case BinaryOp.Minimum: WithColumn(new Minimum<T>(), x, rows, cols, column, dst, columnOnLeft); break;
-            default: throw new ArgumentOutOfRangeException(nameof(op), op, null);
-        }
-    }
-
     private static void Check(int xLength, int rows, int cols, int vLength, int expectedV, int dstLength, string vName)
     {
         if (rows < 0 || cols < 0) throw new ArgumentOutOfRangeException(nameof(rows), "rows and cols must be non-negative.");
@@ -61,7 +22,10 @@ public static unsafe class Broadcast2D
         ElementwiseDriver.CheckLength(xLength, dstLength, "dst");
     }
 
-    private static void WithRow<T, TOp>(TOp op, ReadOnlySpan<T> x, int rows, int cols, ReadOnlySpan<T> row, Span<T> dst, bool rowOnLeft)
+    /// <summary>
+    /// dst[r, c] = x[r, c] op row[c], or row[c] op x[r, c] when <paramref name="rowOnLeft"/>.
+    /// </summary>
+    public static void WithRow<T, TOp>(TOp op, ReadOnlySpan<T> x, int rows, int cols, ReadOnlySpan<T> row, Span<T> dst, bool rowOnLeft = false)
         where T : unmanaged where TOp : struct, IBinaryOperator<T>
     {
         Check(x.Length, rows, cols, row.Length, cols, dst.Length, nameof(row));
@@ -123,7 +87,10 @@ public static unsafe class Broadcast2D
         }
     }
 
-    private static void WithColumn<T, TOp>(TOp op, ReadOnlySpan<T> x, int rows, int cols, ReadOnlySpan<T> column, Span<T> dst, bool columnOnLeft)
+    /// <summary>
+    /// dst[r, c] = x[r, c] op column[r], or column[r] op x[r, c] when <paramref name="columnOnLeft"/>.
+    /// </summary>
+    public static void WithColumn<T, TOp>(TOp op, ReadOnlySpan<T> x, int rows, int cols, ReadOnlySpan<T> column, Span<T> dst, bool columnOnLeft = false)
         where T : unmanaged where TOp : struct, IBinaryOperator<T>
     {
         Check(x.Length, rows, cols, column.Length, rows, dst.Length, nameof(column));

@@ -1,7 +1,7 @@
 namespace Tessera.Kernels.Elementwise;
 
 /// <summary>The comparison operators that can be selected at run time.</summary>
-public enum CompareOp
+internal enum CompareOp
 {
     /// <summary>x == y.</summary>
     Equal,

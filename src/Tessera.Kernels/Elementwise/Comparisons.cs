@@ -13,7 +13,7 @@ namespace Tessera.Kernels.Elementwise;
 /// Comparisons producing byte masks (1 = true, 0 = false), mask selection and mask logic, for
 /// float, double, int and long elements. A mask input treats any non-zero byte as true.
 /// </summary>
-public static unsafe class Comparisons
+internal static unsafe class Comparisons
 {
     /// <summary>mask = x == y.</summary>
     public static void Equal<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<byte> mask) where T : unmanaged, INumber<T> => Compare<T, Equal<T>>(x, y, mask);
@@ -68,6 +68,39 @@ public static unsafe class Comparisons
             case CompareOp.GreaterThan: GreaterThan(x, s, mask); break;
             case CompareOp.GreaterThanOrEqual: GreaterThanOrEqual(x, s, mask); break;
             default: throw new ArgumentOutOfRangeException(nameof(op), op, null);
+        }
+    }
+
+    /// <summary>mask = s op x for an operator chosen at run time (the mirrored x op' s: s &lt; x is x &gt; s).</summary>
+    public static void Compare<T>(CompareOp op, T s, ReadOnlySpan<T> x, Span<byte> mask) where T : unmanaged, INumber<T> =>
+        Compare(Mirror(op), x, s, mask);
+
+    /// <summary>The operator that gives the same answer with its operands swapped.</summary>
+    public static CompareOp Mirror(CompareOp op) => op switch
+    {
+        CompareOp.Equal or CompareOp.NotEqual => op,
+        CompareOp.LessThan => CompareOp.GreaterThan,
+        CompareOp.LessThanOrEqual => CompareOp.GreaterThanOrEqual,
+        CompareOp.GreaterThan => CompareOp.LessThan,
+        CompareOp.GreaterThanOrEqual => CompareOp.LessThanOrEqual,
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op, $"Unknown comparison {op}."),
+    };
+
+    /// <summary>
+    /// m[i] = x[i·sx] op y[i·sy] for operands with any element strides (a transposed or broadcast view):
+    /// the scalar form of the kernels above, with the same IEEE semantics.
+    /// </summary>
+    public static void CompareStrided<T>(CompareOp op, ref T x, nint sx, ref T y, nint sy, ref byte m, nint n) where T : unmanaged, INumber<T>
+    {
+        switch (op)
+        {
+            case CompareOp.Equal: CompareStrided<T, Equal<T>>(ref x, sx, ref y, sy, ref m, n); break;
+            case CompareOp.NotEqual: CompareStrided<T, NotEqual<T>>(ref x, sx, ref y, sy, ref m, n); break;
+            case CompareOp.LessThan: CompareStrided<T, LessThan<T>>(ref x, sx, ref y, sy, ref m, n); break;
+            case CompareOp.LessThanOrEqual: CompareStrided<T, LessThanOrEqual<T>>(ref x, sx, ref y, sy, ref m, n); break;
+            case CompareOp.GreaterThan: CompareStrided<T, GreaterThan<T>>(ref x, sx, ref y, sy, ref m, n); break;
+            case CompareOp.GreaterThanOrEqual: CompareStrided<T, GreaterThanOrEqual<T>>(ref x, sx, ref y, sy, ref m, n); break;
+            default: throw new ArgumentOutOfRangeException(nameof(op), op, $"Unknown comparison {op}.");
         }
     }
 
@@ -202,6 +235,14 @@ public static unsafe class Comparisons
         }
         for (; i < n; i++)
             Unsafe.Add(ref m, i) = TCmp.Invoke(Unsafe.Add(ref x, i), scalarY ? s : Unsafe.Add(ref y, i)) ? (byte)1 : (byte)0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void CompareStrided<T, TCmp>(ref T x, nint sx, ref T y, nint sy, ref byte m, nint n)
+        where T : unmanaged where TCmp : struct, IComparisonOperator<T>
+    {
+        for (nint i = 0; i < n; i++)
+            Unsafe.Add(ref m, i) = TCmp.Invoke(Unsafe.Add(ref x, i * sx), Unsafe.Add(ref y, i * sy)) ? (byte)1 : (byte)0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

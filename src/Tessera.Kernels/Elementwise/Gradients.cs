@@ -11,7 +11,7 @@ namespace Tessera.Kernels.Elementwise;
 /// output <c>y</c> -> input gradient <c>dx</c>. Formulas follow PyTorch's derivatives.yaml. All
 /// spans have the same length; <c>dx</c> may be the same memory as <c>g</c>.
 /// </summary>
-public static class Gradients
+internal static class Gradients
 {
     /// <summary>dx = x &lt;= 0 ? 0 : g. Pass the saved input or output (same sign pattern).</summary>
     public static void ReluBackward<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> dx) where T : unmanaged, INumber<T> =>

@@ -9,7 +9,7 @@ namespace Tessera.Kernels.Elementwise;
 /// use this project's vector routines (about 1-2 ulp; erf about 1.2e-7 absolute); double
 /// exp/log/sigmoid are vectorised with the BCL routines; double tanh and erf run scalar.
 /// </summary>
-public static class UnaryMath
+internal static class UnaryMath
 {
     /// <summary>dst = -x.</summary>
     public static void Negate<T>(ReadOnlySpan<T> x, Span<T> dst) where T : unmanaged, INumberBase<T> =>

@@ -9,7 +9,7 @@ namespace Tessera.Kernels.Embedding;
 /// The backward pass scatter-adds rows of dL/dOutput into a (V, D) gradient in index order,
 /// so the result does not depend on the thread count.
 /// </summary>
-public static class EmbeddingLookup
+internal static class EmbeddingLookup
 {
     /// <summary>output (count, D) = weight (V, D) rows picked by <paramref name="indices"/> (count). The output is overwritten.</summary>
     /// <exception cref="ArgumentOutOfRangeException">When an index is outside [0, V).</exception>

@@ -13,7 +13,7 @@ namespace Tessera.Kernels.Gemm;
 /// accumulates each C element as one FMA chain per K block. Rows of C are spread over
 /// <see cref="ParallelRuntime"/> threads; the bits do not depend on the thread count.
 /// </remarks>
-public static class Dgemm
+internal static class Dgemm
 {
     /// <summary>Computes C = alpha·op(A)·op(B) + beta·C. See the type remarks for the layout.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A dimension is negative or a leading dimension is too small.</exception>

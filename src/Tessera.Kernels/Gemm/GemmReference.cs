@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Tessera.Kernels.Gemm;
 
 /// <summary>Readable scalar reference GEMM (row-major), the yardstick every fast path is checked against.</summary>
-public static class GemmReference
+internal static class GemmReference
 {
     /// <summary>C = alpha·op(A)·op(B) + beta·C, accumulating each dot product in <typeparamref name="T"/> in k order.</summary>
     public static void Compute<T>(bool transA, bool transB, int m, int n, int k, T alpha,

@@ -20,7 +20,7 @@ namespace Tessera.Kernels.Gemm;
 /// on the shape, so the bits do not change from run to run nor with
 /// <see cref="ParallelRuntime.ThreadCount"/>. They can differ in the last bits from a naive loop.
 /// </remarks>
-public static class Sgemm
+internal static class Sgemm
 {
     /// <summary>Computes C = alpha·op(A)·op(B) + beta·C. See the type remarks for the layout.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A dimension is negative or a leading dimension is too small.</exception>

@@ -22,7 +22,7 @@ namespace Tessera.Kernels.Norm;
 /// Optional spans (gamma, beta, running stats, gradient outputs) may be empty.
 /// </remarks>
 [SkipLocalsInit]
-public static unsafe class BatchNormKernels
+internal static unsafe class BatchNormKernels
 {
     /// <summary>
     /// Training forward: computes per-channel mean and invstd = 1/sqrt(biased var + eps) into

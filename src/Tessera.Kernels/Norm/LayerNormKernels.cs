@@ -22,7 +22,7 @@ namespace Tessera.Kernels.Norm;
 /// blocks depend only on the shape, not on the thread count) and the block partials are then added
 /// in block order, so results are bit-identical for any thread count.
 /// </remarks>
-public static unsafe class LayerNormKernels
+internal static unsafe class LayerNormKernels
 {
     private const int MaxPartials = 16;
 

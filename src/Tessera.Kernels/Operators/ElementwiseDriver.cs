@@ -211,6 +211,18 @@ internal static unsafe class ElementwiseDriver
             Unsafe.Add(ref d, i) = op.Invoke(Unsafe.Add(ref x, i), Unsafe.Add(ref y, i));
     }
 
+    /// <summary>
+    /// d[i] = op(x[i·sx], y[i·sy]) for operands with any element strides (a transposed or broadcast view):
+    /// scalar code, for the layouts the vector loops above cannot walk.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    internal static void BinaryStrided<T, TOp>(TOp op, ref T x, nint sx, ref T y, nint sy, ref T d, nint n)
+        where T : unmanaged where TOp : struct, IBinaryOperator<T>
+    {
+        for (nint i = 0; i < n; i++)
+            Unsafe.Add(ref d, i) = op.Invoke(Unsafe.Add(ref x, i * sx), Unsafe.Add(ref y, i * sy));
+    }
+
     // ---------------------------------------------------------------- ternary
 
     public static void Ternary<T, TOp>(TOp op, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> z, Span<T> dst)

@@ -1,7 +1,7 @@
 namespace Tessera.Kernels.Operators;
 
 /// <summary>Process-wide switches read by the span kernels.</summary>
-public static class KernelOptions
+internal static class KernelOptions
 {
     /// <summary>
     /// When true, every elementwise, reduction, softmax and normalisation kernel takes its scalar

@@ -38,6 +38,19 @@ internal static class UnaryOperators
         public Vector512<T> Invoke(Vector512<T> x) => Vector512.Abs(x);
     }
 
+    /// <summary>1 for x &gt; 0, -1 for x &lt; 0, x itself otherwise (so ±0 and NaN pass through, as in PyTorch).</summary>
+    internal readonly struct Sign<T> : IUnaryOperator<T> where T : unmanaged, INumber<T>
+    {
+        public static bool Vectorizable => true;
+        public T Invoke(T x) => x > T.Zero ? T.One : x < T.Zero ? -T.One : x;
+        public Vector256<T> Invoke(Vector256<T> x) =>
+            Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<T>.Zero), Vector256<T>.One,
+                Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<T>.Zero), -Vector256<T>.One, x));
+        public Vector512<T> Invoke(Vector512<T> x) =>
+            Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<T>.Zero), Vector512<T>.One,
+                Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<T>.Zero), -Vector512<T>.One, x));
+    }
+
     internal readonly struct Square<T> : IUnaryOperator<T> where T : unmanaged, INumberBase<T>
     {
         public static bool Vectorizable => true;

@@ -7,7 +7,7 @@ namespace Tessera.Kernels.Pool;
 /// Adaptive 2-D average pooling over contiguous NCHW spans, as PyTorch's adaptive_avg_pool2d:
 /// output row i averages input rows [floor(i·H/OutH), ceil((i+1)·H/OutH)), likewise for columns.
 /// </summary>
-public static class AdaptiveAvgPool2d
+internal static class AdaptiveAvgPool2d
 {
     /// <summary>output (N, C, outH, outW) = bin averages of input (N, C, h, w). The output is overwritten.</summary>
     /// <exception cref="ArgumentException">When a size is not positive or a span length does not match.</exception>

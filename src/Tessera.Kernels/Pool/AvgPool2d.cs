@@ -10,7 +10,7 @@ namespace Tessera.Kernels.Pool;
 /// else the number of real input elements in the window. A window lying wholly in padding yields 0.
 /// The geometry's dilation must be 1.
 /// </summary>
-public static class AvgPool2d
+internal static class AvgPool2d
 {
     /// <summary>output (N, C, OutH, OutW) = window averages of input (N, C, H, W). The output is overwritten.</summary>
     /// <exception cref="ArgumentException">When a span length does not match, dilation is not 1 or divisorOverride is 0.</exception>

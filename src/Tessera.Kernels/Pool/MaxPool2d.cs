@@ -10,7 +10,7 @@ namespace Tessera.Kernels.Pool;
 /// 2-D max pooling over contiguous NCHW spans, as PyTorch's max_pool2d: padding acts as −∞, NaN wins,
 /// ties keep the first element in row-major window order. Indices are flat positions in the input's H·W plane.
 /// </summary>
-public static class MaxPool2d
+internal static class MaxPool2d
 {
     /// <summary>output (N, C, OutH, OutW) = window maxima of input (N, C, H, W); indices (same shape) get the argmax
     /// as ih·W + iw. Pass an empty <paramref name="indices"/> when no backward pass follows. Outputs are overwritten.</summary>

@@ -6,7 +6,7 @@ namespace Tessera.Kernels.Pool;
 /// (where the last window must start inside the input or its left/top padding).
 /// The constructor validates everything and throws <see cref="ArgumentException"/> naming the bad value.
 /// </summary>
-public readonly record struct Pool2dGeometry
+internal readonly record struct Pool2dGeometry
 {
     /// <summary>Batch size.</summary>
     public int N { get; }

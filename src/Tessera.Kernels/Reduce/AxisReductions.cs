@@ -23,7 +23,7 @@ namespace Tessera.Kernels.Reduce;
 /// NaN yields NaN and the index of its first NaN; ties give the first index.
 /// </remarks>
 [SkipLocalsInit]
-public static unsafe class AxisReductions
+internal static unsafe class AxisReductions
 {
     private const int TileColumns = 64;
 

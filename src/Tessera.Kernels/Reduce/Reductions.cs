@@ -10,7 +10,7 @@ namespace Tessera.Kernels.Reduce;
 /// cascade documented on <see cref="ReductionCore"/> (same bits for any thread count); large spans
 /// are reduced in parallel.
 /// </summary>
-public static class Reductions
+internal static class Reductions
 {
     /// <summary>Σ x (0 for an empty span).</summary>
     public static T Sum<T>(ReadOnlySpan<T> x) where T : unmanaged, INumber<T> =>

@@ -20,7 +20,7 @@ namespace Tessera.Kernels.Softmax;
 /// value <see cref="Forward{T}"/> returns (Σ w_t over kept samples; their count without weights),
 /// which is PyTorch's rule, smoothing term included.
 /// </remarks>
-public static unsafe class CrossEntropyKernels
+internal static unsafe class CrossEntropyKernels
 {
     /// <summary>
     /// Computes logProbs = log_softmax(logits) (N, C) and the per-sample losses (N). Returns the

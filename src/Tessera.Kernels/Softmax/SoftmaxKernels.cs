@@ -18,7 +18,7 @@ namespace Tessera.Kernels.Softmax;
 /// <remarks>
 /// A row whose max is +inf or which is entirely -inf produces NaN, as PyTorch does.
 /// </remarks>
-public static unsafe class SoftmaxKernels
+internal static unsafe class SoftmaxKernels
 {
     /// <summary>y[r, :] = e^(x - max) / Σ e^(x - max).</summary>
     public static void Softmax<T>(ReadOnlySpan<T> x, int rows, int cols, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>

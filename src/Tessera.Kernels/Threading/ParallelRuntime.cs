@@ -12,7 +12,7 @@ namespace Tessera.Kernels.Threading;
 /// Nested calls (a parallel body calling <see cref="For"/> again) run serially on the calling
 /// thread, so the pool is never oversubscribed.
 /// </remarks>
-public static class ParallelRuntime
+internal static class ParallelRuntime
 {
     private static int _threadCount = Math.Max(1, Environment.ProcessorCount);
     private static Worker[] _workers = [];

@@ -74,7 +74,7 @@ internal readonly struct ReducePlan
         var src = Rows;
         int r = Reduce;
         var dst = y;
-        ParallelRuntime.For(0, Outer, Math.Max(1, ElementwiseDriver.Grain / Math.Max(r, 1)), (o0, o1) =>
+        ParallelRuntime.For(0, Outer, Math.Max(1, TensorElementwise.Grain / Math.Max(r, 1)), (o0, o1) =>
         {
             var s = src.Span<T>();
             var d = dst.Span<T>();

@@ -1,4 +1,6 @@
+using Tessera.Kernels.Operators;
 using Tessera.Ops;
+using Arith = Tessera.Kernels.Operators.ArithmeticOperators;
 
 namespace Tessera;
 
@@ -8,8 +10,8 @@ public partial class Tensor
     public Tensor Add(Tensor other)
     {
         DType dt = DTypeInfo.Promote(DType, other.DType);
-        if (!dt.IsFloatingPoint()) return IntegerBinary(this, other, static (x, y) => x + y);
-        var y = ElementwiseDriver.Binary<AddFn>(this, other, dt);
+        if (!dt.IsFloatingPoint()) return IntegerBinary<Arith.Add<long>>(this, other);
+        var y = TensorElementwise.Binary<Arith.Add<float>, Arith.Add<double>>(this, other, dt);
         if (NeedsGrad(this, other))
         {
             Tensor a = this, b = other;
@@ -25,8 +27,8 @@ public partial class Tensor
     public Tensor Sub(Tensor other)
     {
         DType dt = DTypeInfo.Promote(DType, other.DType);
-        if (!dt.IsFloatingPoint()) return IntegerBinary(this, other, static (x, y) => x - y);
-        var y = ElementwiseDriver.Binary<SubFn>(this, other, dt);
+        if (!dt.IsFloatingPoint()) return IntegerBinary<Arith.Subtract<long>>(this, other);
+        var y = TensorElementwise.Binary<Arith.Subtract<float>, Arith.Subtract<double>>(this, other, dt);
         if (NeedsGrad(this, other))
         {
             Tensor a = this, b = other;
@@ -39,8 +41,8 @@ public partial class Tensor
     public Tensor Mul(Tensor other)
     {
         DType dt = DTypeInfo.Promote(DType, other.DType);
-        if (!dt.IsFloatingPoint()) return IntegerBinary(this, other, static (x, y) => x * y);
-        var y = ElementwiseDriver.Binary<MulFn>(this, other, dt);
+        if (!dt.IsFloatingPoint()) return IntegerBinary<Arith.Multiply<long>>(this, other);
+        var y = TensorElementwise.Binary<Arith.Multiply<float>, Arith.Multiply<double>>(this, other, dt);
         if (NeedsGrad(this, other))
         {
             Tensor a = this, b = other;
@@ -56,7 +58,7 @@ public partial class Tensor
     {
         DType dt = DTypeInfo.Promote(DType, other.DType);
         if (!dt.IsFloatingPoint()) dt = DType.Float32;
-        var y = ElementwiseDriver.Binary<DivFn>(this, other, dt);
+        var y = TensorElementwise.Binary<Arith.Divide<float>, Arith.Divide<double>>(this, other, dt);
         if (NeedsGrad(this, other))
         {
             Tensor a = this, b = other;
@@ -72,7 +74,7 @@ public partial class Tensor
     {
         DType dt = DTypeInfo.Promote(DType, exponent.DType);
         if (!dt.IsFloatingPoint()) dt = DType.Float32;
-        var y = ElementwiseDriver.Binary<PowFn>(this, exponent, dt);
+        var y = TensorElementwise.Binary<Arith.Pow<float>, Arith.Pow<double>>(this, exponent, dt);
         if (NeedsGrad(this, exponent))
         {
             Tensor a = this.Detach(), b = exponent.Detach(), yd = y.Detach();
@@ -100,17 +102,18 @@ public partial class Tensor
     }
 
     /// <summary>Elementwise maximum (NaN propagates); the gradient is split evenly on ties, as in PyTorch.</summary>
-    public Tensor Maximum(Tensor other) => MinMax<MaximumFn>(other, "MaximumBackward", isMax: true);
+    public Tensor Maximum(Tensor other) => MinMax<Arith.Maximum<float>, Arith.Maximum<double>, Arith.Maximum<long>>(other, "MaximumBackward", isMax: true);
 
     /// <summary>Elementwise minimum (NaN propagates); the gradient is split evenly on ties, as in PyTorch.</summary>
-    public Tensor Minimum(Tensor other) => MinMax<MinimumFn>(other, "MinimumBackward", isMax: false);
+    public Tensor Minimum(Tensor other) => MinMax<Arith.Minimum<float>, Arith.Minimum<double>, Arith.Minimum<long>>(other, "MinimumBackward", isMax: false);
 
-    private Tensor MinMax<TOp>(Tensor other, string name, bool isMax) where TOp : IBinaryFn
+    private Tensor MinMax<TF, TD, TL>(Tensor other, string name, bool isMax)
+        where TF : struct, IBinaryOperator<float> where TD : struct, IBinaryOperator<double> where TL : struct, IBinaryOperator<long>
     {
         DType dt = DTypeInfo.Promote(DType, other.DType);
         if (!dt.IsFloatingPoint())
-            return IntegerBinary(this, other, isMax ? static (x, y) => Math.Max(x, y) : static (x, y) => Math.Min(x, y));
-        var y = ElementwiseDriver.Binary<TOp>(this, other, dt);
+            return IntegerBinary<TL>(this, other);
+        var y = TensorElementwise.Binary<TF, TD>(this, other, dt);
         if (NeedsGrad(this, other))
         {
             Tensor a = this, b = other;
@@ -131,7 +134,7 @@ public partial class Tensor
     /// <summary>Elementwise −this.</summary>
     public Tensor Neg()
     {
-        if (!DType.IsFloatingPoint()) return IntegerBinary(Scalar(0, DType), this, static (x, y) => x - y);
+        if (!DType.IsFloatingPoint()) return IntegerBinary<Arith.Subtract<long>>(Scalar(0, DType), this);
         return Mul(-1.0);
     }
 
@@ -191,16 +194,30 @@ public partial class Tensor
     /// <summary>Scalar divided by tensor.</summary>
     public static Tensor operator /(double s, Tensor a) => a.ScalarLike(s).Div(a);
 
-    private static Tensor IntegerBinary(Tensor a, Tensor b, Func<long, long, long> f)
+    /// <summary>
+    /// a op b for integer and bool operands (no autograd): computed in int64 by the same operator structs as
+    /// the floating ops, then narrowed to the promoted dtype (bool gives int64, as before).
+    /// </summary>
+    private static Tensor IntegerBinary<TOp>(Tensor a, Tensor b) where TOp : struct, IBinaryOperator<long>
     {
         DType dt = DTypeInfo.Promote(a.DType, b.DType);
         if (dt == DType.Bool) dt = DType.Int64;
         int[] shape = ShapeUtil.BroadcastShapes(a.Shape, b.Shape);
-        var av = a.To(DType.Int64).Expand(shape).Contiguous().Span<long>();
-        var bv = b.To(DType.Int64).Expand(shape).Contiguous().Span<long>();
-        var y = Empty(dt, shape);
-        for (int i = 0; i < y.Numel; i++) y.SetFlat(i, f(av[i], bv[i]));
-        return y;
+        var av = a.To(DType.Int64).Expand(shape).Contiguous();
+        var bv = b.To(DType.Int64).Expand(shape).Contiguous();
+        var y = Empty(DType.Int64, shape);
+        ElementwiseDriver.Binary(default(TOp), av.Span<long>(), bv.Span<long>(), y.Span<long>());
+        return dt == DType.Int64 ? y : y.To(dt);
+    }
+
+    /// <summary>f(x) for integer and bool input (no autograd), computed in int64 and narrowed back as <see cref="IntegerBinary{TOp}"/>.</summary>
+    private static Tensor IntegerUnary<TOp>(Tensor x) where TOp : struct, IUnaryOperator<long>
+    {
+        DType dt = x.DType == DType.Bool ? DType.Int64 : x.DType;
+        var xv = x.To(DType.Int64).Contiguous();
+        var y = Empty(DType.Int64, xv.ShapeArray());
+        ElementwiseDriver.Unary(default(TOp), xv.Span<long>(), y.Span<long>());
+        return dt == DType.Int64 ? y : y.To(dt);
     }
 
     /// <summary>Sums this (a gradient) down to <paramref name="shape"/>, undoing broadcasting.</summary>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Tessera.Kernels.Elementwise;
 using Tessera.Ops;
+using Un = Tessera.Kernels.Operators.UnaryOperators;
 
 namespace Tessera;
 
@@ -9,7 +10,7 @@ public partial class Tensor
     /// <summary>Elementwise eˣ.</summary>
     public Tensor Exp()
     {
-        var y = ElementwiseDriver.Unary<ExpFn>(this);
+        var y = TensorElementwise.Unary<Un.Exp<float>, Un.Exp<double>>(this);
         if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("ExpBackward", [this], g => [g.Mul(yd)]); }
         return y;
     }
@@ -17,7 +18,7 @@ public partial class Tensor
     /// <summary>Elementwise natural logarithm.</summary>
     public Tensor Log()
     {
-        var y = ElementwiseDriver.Unary<LogFn>(this);
+        var y = TensorElementwise.Unary<Un.Log<float>, Un.Log<double>>(this);
         if (NeedsGrad(this)) { var x = Detach(); y.SetGradFn("LogBackward", [this], g => [g.Div(x)]); }
         return y;
     }
@@ -25,7 +26,7 @@ public partial class Tensor
     /// <summary>Elementwise square root.</summary>
     public Tensor Sqrt()
     {
-        var y = ElementwiseDriver.Unary<SqrtFn>(this);
+        var y = TensorElementwise.Unary<Un.Sqrt<float>, Un.Sqrt<double>>(this);
         if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("SqrtBackward", [this], g => [g.Div(yd.Mul(2.0))]); }
         return y;
     }
@@ -33,7 +34,7 @@ public partial class Tensor
     /// <summary>Elementwise 1/√x.</summary>
     public Tensor Rsqrt()
     {
-        var y = ElementwiseDriver.Unary<RsqrtFn>(this);
+        var y = TensorElementwise.Unary<Un.Rsqrt<float>, Un.Rsqrt<double>>(this);
         // d/dx x^(-1/2) = -1/2 · y³
         if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("RsqrtBackward", [this], g => [g.Mul(yd.Mul(yd).Mul(yd)).Mul(-0.5)]); }
         return y;
@@ -42,19 +43,19 @@ public partial class Tensor
     /// <summary>Elementwise |x| (gradient sign(x), 0 at 0).</summary>
     public Tensor Abs()
     {
-        if (!DType.IsFloatingPoint()) return IntegerBinary(this, Scalar(0, DType.Int64), static (x, _) => Math.Abs(x));
-        var y = ElementwiseDriver.Unary<AbsFn>(this);
+        if (!DType.IsFloatingPoint()) return IntegerUnary<Un.Abs<long>>(this);
+        var y = TensorElementwise.Unary<Un.Abs<float>, Un.Abs<double>>(this);
         if (NeedsGrad(this)) { var x = Detach(); y.SetGradFn("AbsBackward", [this], g => [GradKernel.Apply("abs backward", g, x, default(AbsGrad))]); }
         return y;
     }
 
     /// <summary>Elementwise sign: −1, 0 or 1 (not differentiable: gradient 0).</summary>
-    public Tensor Sign() => ElementwiseDriver.Unary<SignFn>(Detach());
+    public Tensor Sign() => TensorElementwise.Unary<Un.Sign<float>, Un.Sign<double>>(Detach());
 
     /// <summary>Elementwise max(x, 0).</summary>
     public Tensor Relu()
     {
-        var y = ElementwiseDriver.Unary<ReluFn>(this);
+        var y = TensorElementwise.Unary<Un.Relu<float>, Un.Relu<double>>(this);
         if (NeedsGrad(this)) { var xd = Detach(); y.SetGradFn("ReluBackward", [this], g => [GradKernel.Apply("relu backward", g, xd, default(ReluGrad))]); }
         return y;
     }
@@ -74,7 +75,7 @@ public partial class Tensor
     /// <summary>GELU: exact <c>0.5x(1+erf(x/√2))</c>, or the tanh approximation when <paramref name="approximateTanh"/>.</summary>
     public Tensor Gelu(bool approximateTanh = false)
     {
-        var y = approximateTanh ? ElementwiseDriver.Unary<GeluTanhFn>(this) : ElementwiseDriver.Unary<GeluErfFn>(this);
+        var y = approximateTanh ? TensorElementwise.Unary<Un.GeluTanh<float>, Un.GeluTanh<double>>(this) : TensorElementwise.Unary<Un.Gelu<float>, Un.Gelu<double>>(this);
         if (NeedsGrad(this))
         {
             var x = Detach();
@@ -88,7 +89,7 @@ public partial class Tensor
     /// <summary>Elementwise 1/(1+e⁻ˣ).</summary>
     public Tensor Sigmoid()
     {
-        var y = ElementwiseDriver.Unary<SigmoidFn>(this);
+        var y = TensorElementwise.Unary<Un.Sigmoid<float>, Un.Sigmoid<double>>(this);
         if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("SigmoidBackward", [this], g => [GradKernel.Apply("sigmoid backward", g, yd, default(SigmoidGrad))]); }
         return y;
     }
@@ -96,7 +97,7 @@ public partial class Tensor
     /// <summary>Elementwise hyperbolic tangent.</summary>
     public Tensor Tanh()
     {
-        var y = ElementwiseDriver.Unary<TanhFn>(this);
+        var y = TensorElementwise.Unary<Un.Tanh<float>, Un.Tanh<double>>(this);
         if (NeedsGrad(this)) { var yd = y.Detach(); y.SetGradFn("TanhBackward", [this], g => [GradKernel.Apply("tanh backward", g, yd, default(TanhGrad))]); }
         return y;
     }
@@ -104,7 +105,7 @@ public partial class Tensor
     /// <summary>SiLU / swish: x·sigmoid(x).</summary>
     public Tensor Silu()
     {
-        var y = ElementwiseDriver.Unary<SiluFn>(this);
+        var y = TensorElementwise.Unary<Un.Silu<float>, Un.Silu<double>>(this);
         if (NeedsGrad(this))
         {
             var x = Detach();
@@ -140,17 +141,17 @@ public partial class Tensor
     }
 
     /// <summary>Bool tensor: this == other.</summary>
-    public Tensor Eq(Tensor other) => ElementwiseDriver.Compare<EqFn>(this, other);
+    public Tensor Eq(Tensor other) => TensorElementwise.Compare(this, other, CompareOp.Equal);
     /// <summary>Bool tensor: this != other.</summary>
-    public Tensor Ne(Tensor other) => ElementwiseDriver.Compare<NeFn>(this, other);
+    public Tensor Ne(Tensor other) => TensorElementwise.Compare(this, other, CompareOp.NotEqual);
     /// <summary>Bool tensor: this &lt; other.</summary>
-    public Tensor Lt(Tensor other) => ElementwiseDriver.Compare<LtFn>(this, other);
+    public Tensor Lt(Tensor other) => TensorElementwise.Compare(this, other, CompareOp.LessThan);
     /// <summary>Bool tensor: this &lt;= other.</summary>
-    public Tensor Le(Tensor other) => ElementwiseDriver.Compare<LeFn>(this, other);
+    public Tensor Le(Tensor other) => TensorElementwise.Compare(this, other, CompareOp.LessThanOrEqual);
     /// <summary>Bool tensor: this &gt; other.</summary>
-    public Tensor Gt(Tensor other) => ElementwiseDriver.Compare<GtFn>(this, other);
+    public Tensor Gt(Tensor other) => TensorElementwise.Compare(this, other, CompareOp.GreaterThan);
     /// <summary>Bool tensor: this &gt;= other.</summary>
-    public Tensor Ge(Tensor other) => ElementwiseDriver.Compare<GeFn>(this, other);
+    public Tensor Ge(Tensor other) => TensorElementwise.Compare(this, other, CompareOp.GreaterThanOrEqual);
     /// <summary>Bool tensor: this == scalar.</summary>
     public Tensor Eq(double other) => Eq(ScalarLike(other));
     /// <summary>Bool tensor: this &lt; scalar.</summary>

@@ -1,4 +1,6 @@
 using Tessera.Kernels.Elementwise;
+using Tessera.Kernels.Operators;
+using static Tessera.Kernels.Operators.ArithmeticOperators;
 using Tessera.Kernels.Tests.Support;
 
 namespace Tessera.Kernels.Tests.Elementwise;
@@ -133,29 +135,44 @@ public class BinaryKernelTests
     }
 
     [Fact]
-    public void RuntimeSelectedOperatorsMatchNamedOnes()
+    public void ScalarFormsOfEveryOperatorMatchScalarReferences()
     {
         float[] x = TestData.Uniform<float>(100, 0.5, 4, 5), y = TestData.Uniform<float>(100, 0.5, 4, 6);
-        foreach (BinaryOp op in Enum.GetValues<BinaryOp>())
+        Check(new Add<float>(), (a, b) => a + b, "add");
+        Check(new Subtract<float>(), (a, b) => a - b, "sub");
+        Check(new Multiply<float>(), (a, b) => a * b, "mul");
+        Check(new Divide<float>(), (a, b) => a / b, "div");
+        Check(new Pow<float>(), MathF.Pow, "pow");
+        Check(new Maximum<float>(), MathF.Max, "max");
+        Check(new Minimum<float>(), MathF.Min, "min");
+
+        void Check<TOp>(TOp op, Func<float, float, float> reference, string name) where TOp : struct, IBinaryOperator<float>
         {
-            var viaEnum = new float[100]; var viaScalarLeft = new float[100]; var named = new float[100]; var namedLeft = new float[100];
-            Arithmetic.Binary<float>(op, x, y, viaEnum);
-            Arithmetic.Binary<float>(op, 1.5f, y, viaScalarLeft);
+            var right = new float[100]; var left = new float[100];
+            Arithmetic.Binary(op, x, 1.5f, right);
+            Arithmetic.Binary(op, 1.5f, y, left);
+            var expectedRight = new float[100]; var expectedLeft = new float[100];
             for (int i = 0; i < 100; i++)
             {
-                (named[i], namedLeft[i]) = op switch
-                {
-                    BinaryOp.Add => (x[i] + y[i], 1.5f + y[i]),
-                    BinaryOp.Subtract => (x[i] - y[i], 1.5f - y[i]),
-                    BinaryOp.Multiply => (x[i] * y[i], 1.5f * y[i]),
-                    BinaryOp.Divide => (x[i] / y[i], 1.5f / y[i]),
-                    BinaryOp.Pow => (MathF.Pow(x[i], y[i]), MathF.Pow(1.5f, y[i])),
-                    BinaryOp.Maximum => (MathF.Max(x[i], y[i]), MathF.Max(1.5f, y[i])),
-                    _ => (MathF.Min(x[i], y[i]), MathF.Min(1.5f, y[i])),
-                };
+                expectedRight[i] = reference(x[i], 1.5f);
+                expectedLeft[i] = reference(1.5f, y[i]);
             }
-            KernelAssert.Same<float>(named, viaEnum, op.ToString());
-            KernelAssert.Same<float>(namedLeft, viaScalarLeft, op + " scalar left");
+            KernelAssert.Same<float>(expectedRight, right, name + " scalar right");
+            KernelAssert.Same<float>(expectedLeft, left, name + " scalar left");
+        }
+    }
+
+    [Fact]
+    public void PowWithScalarExponentKeepsItsExactShortcuts()
+    {
+        float[] x = TestData.Uniform<float>(100, 0.5, 4, 7);
+        foreach (float e in new[] { 2f, 3f, 0.5f, -1f })
+        {
+            var got = new float[100]; var expected = new float[100];
+            Arithmetic.Binary(new Pow<float>(), x, e, got);
+            for (int i = 0; i < 100; i++)
+                expected[i] = e switch { 2f => x[i] * x[i], 3f => x[i] * x[i] * x[i], 0.5f => MathF.Sqrt(x[i]), _ => 1f / x[i] };
+            KernelAssert.Same<float>(expected, got, $"pow {e}");
         }
     }
 }

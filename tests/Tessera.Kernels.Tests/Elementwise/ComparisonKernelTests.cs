@@ -38,6 +38,17 @@ public class ComparisonKernelTests
             Comparisons.Compare<T>(op, x, s, m);
             for (int i = 0; i < n; i++)
                 if (m[i] != (f(x[i], s) ? 1 : 0)) Assert.Fail($"{op} scalar <{typeof(T).Name}>[n={n}] at {i}: {x[i]} vs {s} gave {m[i]}");
+            Comparisons.Compare<T>(op, s, y, m);
+            for (int i = 0; i < n; i++)
+                if (m[i] != (f(s, y[i]) ? 1 : 0)) Assert.Fail($"{op} scalar left <{typeof(T).Name}>[n={n}] at {i}: {s} vs {y[i]} gave {m[i]}");
+            // Strided: every other x against y read backwards.
+            int h = n / 2;
+            if (h > 0)
+            {
+                Comparisons.CompareStrided<T>(op, ref x[0], 2, ref y[n - 1], -1, ref m[0], h);
+                for (int i = 0; i < h; i++)
+                    if (m[i] != (f(x[2 * i], y[n - 1 - i]) ? 1 : 0)) Assert.Fail($"{op} strided <{typeof(T).Name}>[n={n}] at {i}: {x[2 * i]} vs {y[n - 1 - i]} gave {m[i]}");
+            }
         }
     }
 
@@ -50,6 +61,7 @@ public class ComparisonKernelTests
             CheckAll<double>(n);
             CheckAll<int>(n);
             CheckAll<long>(n);
+            CheckAll<byte>(n);
         }
     }
 

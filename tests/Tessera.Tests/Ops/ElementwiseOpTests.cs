@@ -140,6 +140,61 @@ public class ElementwiseOpTests
         Assert.Equal(DType.Bool, a.Lt(b).DType);
     }
 
+    public static TheoryData<DType> ComparisonDTypes() => new() { DType.Float32, DType.Float64, DType.Int64, DType.Int32, DType.Bool };
+
+    [Theory]
+    [MemberData(nameof(ComparisonDTypes))]
+    public void ComparisonsMatchScalarLoopForEveryLayoutAndDtype(DType dtype)
+    {
+        const int R = 37, C = 70;
+        bool hasNaN = dtype is DType.Float32 or DType.Float64;
+        var rng = new Random(7);
+        Tensor Make(params int[] shape)
+        {
+            var d = new double[shape.Aggregate(1, (p, x) => p * x)];
+            for (int i = 0; i < d.Length; i++)
+                d[i] = hasNaN && rng.Next(9) == 0 ? double.NaN : dtype == DType.Bool ? rng.Next(2) : rng.Next(-2, 3);
+            return Tensor.FromArray(d, shape).To(dtype);
+        }
+        var layouts = new (string Name, Tensor A, Tensor B)[]
+        {
+            ("dense", Make(R, C), Make(R, C)),
+            ("long dense", Make(70_001), Make(70_001)),
+            ("row right", Make(R, C), Make(C)),
+            ("row left", Make(1, C), Make(R, C)),
+            ("column right", Make(R, C), Make(R, 1)),
+            ("column left", Make(R, 1), Make(R, C)),
+            ("scalar left", Make(), Make(R, C)),
+            ("transposed", Make(C, R).Transpose(0, 1), Make(R, C)),
+            ("outer", Make(R, 1), Make(1, C)),
+        };
+        var ops = new (string Name, Func<Tensor, Tensor, Tensor> Op, Func<double, double, bool> Reference)[]
+        {
+            ("eq", (a, b) => a.Eq(b), (x, y) => x == y),
+            ("ne", (a, b) => a.Ne(b), (x, y) => x != y),
+            ("lt", (a, b) => a.Lt(b), (x, y) => x < y),
+            ("le", (a, b) => a.Le(b), (x, y) => x <= y),
+            ("gt", (a, b) => a.Gt(b), (x, y) => x > y),
+            ("ge", (a, b) => a.Ge(b), (x, y) => x >= y),
+        };
+        foreach (var (layout, a, b) in layouts)
+        {
+            int[] shape = layout == "long dense" ? [70_001] : [R, C];
+            double[] ea = a.Expand(shape).Contiguous().To(DType.Float64).ToArray<double>();
+            double[] eb = b.Expand(shape).Contiguous().To(DType.Float64).ToArray<double>();
+            foreach (var (name, op, reference) in ops)
+            {
+                Tensor m = op(a, b);
+                Assert.Equal(DType.Bool, m.DType);
+                Assert.Equal(shape, m.ShapeArray());
+                bool[] got = m.ToArray<bool>();
+                for (int i = 0; i < got.Length; i++)
+                    if (got[i] != reference(ea[i], eb[i]))
+                        Assert.Fail($"{name} {layout} {dtype} at {i}: {ea[i]} vs {eb[i]} gave {got[i]}");
+            }
+        }
+    }
+
     [Fact]
     public void WhereAndMaskedFillSelectAndRouteGradients()
     {
@@ -163,6 +218,36 @@ public class ElementwiseOpTests
         Assert.Equal(DType.Int64, y.DType);
         Assert.Equal([3L, 6, 9], y.ToArray<long>());
         Assert.Equal(DType.Float32, (a / 2.0).DType);
+    }
+
+    [Theory]
+    [InlineData(DType.Int64)]
+    [InlineData(DType.Int32)]
+    public void IntegerOpsMatchScalarLoopsWithBroadcastingAndKeepTheirDtype(DType dtype)
+    {
+        const int R = 9, C = 130;
+        var rng = new Random(3);
+        long[] av = Enumerable.Range(0, R * C).Select(_ => (long)rng.Next(-1000, 1000)).ToArray();
+        long[] bv = Enumerable.Range(0, C).Select(_ => (long)rng.Next(-1000, 1000)).ToArray();
+        Tensor a = Tensor.FromArray(av, [R, C]).To(dtype), b = Tensor.FromArray(bv, [C]).To(dtype);
+        var cases = new (string Name, Tensor Got, Func<long, long, long> Reference)[]
+        {
+            ("add", a.Add(b), (x, y) => x + y),
+            ("sub", a.Sub(b), (x, y) => x - y),
+            ("mul", a.Mul(b), (x, y) => x * y),
+            ("max", a.Maximum(b), Math.Max),
+            ("min", a.Minimum(b), Math.Min),
+            ("neg", a.Neg(), (x, _) => -x),
+            ("abs", a.Abs(), (x, _) => Math.Abs(x)),
+        };
+        foreach (var (name, got, reference) in cases)
+        {
+            Assert.Equal(dtype, got.DType);
+            Assert.Equal([R, C], got.ShapeArray());
+            long[] g = got.To(DType.Int64).ToArray<long>();
+            for (int i = 0; i < R * C; i++)
+                if (g[i] != reference(av[i], bv[i % C])) Assert.Fail($"{name} {dtype} at {i}: {av[i]}, {bv[i % C]} gave {g[i]}");
+        }
     }
 
     [Fact]
