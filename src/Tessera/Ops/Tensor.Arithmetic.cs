@@ -138,33 +138,54 @@ public partial class Tensor
         return Mul(-1.0);
     }
 
-    /// <summary>this + scalar.</summary>
+    /// <summary>this + scalar. An integer tensor stays integer (PyTorch's rule for integer scalars).</summary>
+    public Tensor Add(long scalar) => Add(ScalarLike(scalar));
+
+    /// <summary>this + scalar. An integer or bool tensor gives float32, whatever the value (PyTorch's rule for float scalars).</summary>
     public Tensor Add(double scalar) => Add(ScalarLike(scalar));
 
-    /// <summary>this − scalar.</summary>
+    /// <summary>this − scalar (integer tensors stay integer).</summary>
+    public Tensor Sub(long scalar) => Sub(ScalarLike(scalar));
+
+    /// <summary>this − scalar (integer tensors give float32).</summary>
     public Tensor Sub(double scalar) => Sub(ScalarLike(scalar));
 
-    /// <summary>this · scalar.</summary>
+    /// <summary>this · scalar (integer tensors stay integer).</summary>
+    public Tensor Mul(long scalar) => Mul(ScalarLike(scalar));
+
+    /// <summary>this · scalar (integer tensors give float32, even for 2.0).</summary>
     public Tensor Mul(double scalar) => Mul(ScalarLike(scalar));
 
-    /// <summary>this / scalar.</summary>
+    /// <summary>this / scalar (true division: always floating point).</summary>
     public Tensor Div(double scalar) => Div(ScalarLike(scalar));
 
-    /// <summary>this ^ scalar.</summary>
+    /// <summary>this ^ exponent.</summary>
     public Tensor Pow(double exponent) => Pow(ScalarLike(exponent));
 
-    /// <summary>Elementwise maximum with a scalar.</summary>
+    /// <summary>Elementwise maximum with a scalar (integer tensors stay integer).</summary>
+    public Tensor Maximum(long scalar) => Maximum(ScalarLike(scalar));
+
+    /// <summary>Elementwise maximum with a scalar (integer tensors give float32).</summary>
     public Tensor Maximum(double scalar) => Maximum(ScalarLike(scalar));
 
-    /// <summary>Elementwise minimum with a scalar.</summary>
+    /// <summary>Elementwise minimum with a scalar (integer tensors stay integer).</summary>
+    public Tensor Minimum(long scalar) => Minimum(ScalarLike(scalar));
+
+    /// <summary>Elementwise minimum with a scalar (integer tensors give float32).</summary>
     public Tensor Minimum(double scalar) => Minimum(ScalarLike(scalar));
 
-    /// <summary>A 0-d tensor of this tensor's dtype (float dtypes keep theirs; integer tensors keep integers only for integral values).</summary>
-    private Tensor ScalarLike(double value)
+    /// <summary>
+    /// A 0-d tensor holding a C# floating-point scalar, typed so that promotion with this tensor follows PyTorch's
+    /// scalar rule (<see cref="DTypeInfo.PromoteWithScalar"/>): the result dtype depends on the scalar's type, never its value.
+    /// </summary>
+    private Tensor ScalarLike(double value) => Scalar(value, DTypeInfo.PromoteWithScalar(DType, DTypeKind.Float));
+
+    /// <summary>A 0-d tensor holding a C# integer scalar (see <see cref="ScalarLike(double)"/>).</summary>
+    private Tensor ScalarLike(long value)
     {
-        DType dt = DType.IsFloatingPoint() || value == Math.Floor(value) ? DType : DType.Float32;
-        if (dt == DType.Bool) dt = DType.Int64;
-        return Scalar(value, dt);
+        var t = Empty(DTypeInfo.PromoteWithScalar(DType, DTypeKind.SignedInteger));
+        t.SetFlat(0, value);
+        return t;
     }
 
     /// <inheritdoc cref="Add(Tensor)"/>
@@ -177,6 +198,18 @@ public partial class Tensor
     public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
     /// <inheritdoc cref="Neg"/>
     public static Tensor operator -(Tensor a) => a.Neg();
+    /// <summary>Tensor plus integer scalar (integer tensors stay integer).</summary>
+    public static Tensor operator +(Tensor a, long s) => a.Add(s);
+    /// <summary>Integer scalar plus tensor.</summary>
+    public static Tensor operator +(long s, Tensor a) => a.Add(s);
+    /// <summary>Tensor minus integer scalar.</summary>
+    public static Tensor operator -(Tensor a, long s) => a.Sub(s);
+    /// <summary>Integer scalar minus tensor.</summary>
+    public static Tensor operator -(long s, Tensor a) => a.ScalarLike(s).Sub(a);
+    /// <summary>Tensor times integer scalar.</summary>
+    public static Tensor operator *(Tensor a, long s) => a.Mul(s);
+    /// <summary>Integer scalar times tensor.</summary>
+    public static Tensor operator *(long s, Tensor a) => a.Mul(s);
     /// <summary>Tensor plus scalar.</summary>
     public static Tensor operator +(Tensor a, double s) => a.Add(s);
     /// <summary>Scalar plus tensor.</summary>

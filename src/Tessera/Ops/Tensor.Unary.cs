@@ -158,6 +158,12 @@ public partial class Tensor
     public Tensor Lt(double other) => Lt(ScalarLike(other));
     /// <summary>Bool tensor: this &gt; scalar.</summary>
     public Tensor Gt(double other) => Gt(ScalarLike(other));
+    /// <summary>Bool tensor: this == integer scalar (exact for int64 values beyond 2^53).</summary>
+    public Tensor Eq(long other) => Eq(ScalarLike(other));
+    /// <summary>Bool tensor: this &lt; integer scalar.</summary>
+    public Tensor Lt(long other) => Lt(ScalarLike(other));
+    /// <summary>Bool tensor: this &gt; integer scalar.</summary>
+    public Tensor Gt(long other) => Gt(ScalarLike(other));
 
     /// <summary>Elementwise logical and of two tensors (nonzero = true).</summary>
     public Tensor LogicalAnd(Tensor other) => AsBool().Mul(other.AsBool()).Ne(Scalar(0, DType.Int64));

@@ -25,6 +25,7 @@ internal static class TensorElementwise
     public static Tensor Binary<TF, TD>(Tensor a, Tensor b, DType dtype)
         where TF : struct, IBinaryOperator<float> where TD : struct, IBinaryOperator<double>
     {
+        if (dtype.IsReducedPrecision()) return InFloat32(dtype, a, b, static (a32, b32) => Binary<TF, TD>(a32, b32!, DType.Float32));
         int[] shape = ShapeUtil.BroadcastShapes(a.Shape, b.Shape);
         if (a.DType != dtype) a = a.To(dtype);
         if (b.DType != dtype) b = b.To(dtype);
@@ -34,8 +35,23 @@ internal static class TensorElementwise
         {
             case DType.Float32: Binary<TF, float>(a, b, y); break;
             case DType.Float64: Binary<TD, double>(a, b, y); break;
-            default: throw new NotSupportedException($"Floating-point elementwise op on dtype {dtype.Name()}.");
+            default: throw DTypeDispatch.Unsupported("elementwise op", dtype);
         }
+        return y;
+    }
+
+    /// <summary>
+    /// float16/bfloat16 arithmetic: widen the operands to float32 (exact), compute, round the result once to
+    /// <paramref name="dtype"/>, as PyTorch's CPU kernels do. The float32 temporaries go straight back to the pool.
+    /// </summary>
+    private static Tensor InFloat32(DType dtype, Tensor a, Tensor? b, Func<Tensor, Tensor?, Tensor> op)
+    {
+        Tensor a32 = a.To(DType.Float32), b32 = b?.To(DType.Float32)!;
+        Tensor y32 = op(a32, b32);
+        Tensor y = y32.To(dtype);
+        if (!ReferenceEquals(a32, a)) a32.Storage.Release();
+        if (b is not null && !ReferenceEquals(b32, b)) b32.Storage.Release();
+        y32.Storage.Release();
         return y;
     }
 
@@ -108,6 +124,7 @@ internal static class TensorElementwise
         where TF : struct, IUnaryOperator<float> where TD : struct, IUnaryOperator<double>
     {
         if (!x.DType.IsFloatingPoint()) x = x.To(DType.Float32);
+        if (x.DType.IsReducedPrecision()) return InFloat32(x.DType, x, null, static (x32, _) => Unary<TF, TD>(x32));
         x = x.Contiguous();
         var y = x.EmptyLike();
         if (y.Numel == 0) return y;
@@ -120,7 +137,7 @@ internal static class TensorElementwise
             case DType.Float64:
                 ElementwiseDriver.Unary(default(TD), new ReadOnlySpan<double>(Ptr<double>(x), x.Numel), new Span<double>(Ptr<double>(y), y.Numel));
                 break;
-            default: throw new NotSupportedException($"Floating-point elementwise op on dtype {x.DType.Name()}.");
+            default: throw DTypeDispatch.Unsupported("elementwise op", x.DType);
         }
         GC.KeepAlive(x);
         GC.KeepAlive(y);
@@ -131,6 +148,9 @@ internal static class TensorElementwise
     public static Tensor Compare(Tensor a, Tensor b, CompareOp op)
     {
         DType dt = DTypeInfo.Promote(a.DType, b.DType);
+        // Narrow types compare exactly in a wider one the vector kernels have.
+        if (dt.IsReducedPrecision()) dt = DType.Float32;
+        else if (dt is DType.Int16 or DType.Int8 or DType.UInt8) dt = DType.Int32;
         if (a.DType != dt) a = a.To(dt);
         if (b.DType != dt) b = b.To(dt);
         int[] shape = ShapeUtil.BroadcastShapes(a.Shape, b.Shape);
@@ -143,7 +163,7 @@ internal static class TensorElementwise
             case DType.Int64: Compare<long>(a, b, y, op); break;
             case DType.Int32: Compare<int>(a, b, y, op); break;
             case DType.Bool: Compare<byte>(a, b, y, op); break;
-            default: throw new NotSupportedException($"Comparison on dtype {dt.Name()}.");
+            default: throw DTypeDispatch.Unsupported("comparison", dt);
         }
         return y;
     }

@@ -83,7 +83,8 @@ public partial class Tensor
     /// <summary>
     /// A copy converted to <paramref name="dtype"/> (this tensor itself when already of that dtype). Differentiable between
     /// float types. Float to 16-bit float rounds to nearest, ties to even (NaN and infinities kept); float to integer
-    /// truncates toward zero and saturates; anything to bool tests for non-zero.
+    /// truncates toward zero and saturates; integer to a narrower integer wraps (two's complement, as PyTorch); anything
+    /// to bool tests for non-zero.
     /// </summary>
     public Tensor To(DType dtype)
     {
@@ -135,8 +136,10 @@ public partial class Tensor
             Span<TD> d = dst.Span<TD>();
             if (dst.DType == DType.Bool)
                 for (int i = 0; i < s.Length; i++) d[i] = s[i] != TS.Zero ? TD.One : TD.Zero;
-            else
+            else if (src.DType.IsFloatingPoint())
                 for (int i = 0; i < s.Length; i++) d[i] = TD.CreateSaturating(s[i]);
+            else
+                for (int i = 0; i < s.Length; i++) d[i] = TD.CreateTruncating(s[i]);   // integers wrap, as C and PyTorch do
         }
     }
 }

@@ -211,13 +211,22 @@ public class ElementwiseOpTests
     }
 
     [Fact]
-    public void IntegerArithmeticStaysInteger()
+    public void IntegerArithmeticWithIntegerScalarsStaysIntegerAndFloatScalarsGiveFloat32()
     {
         var a = Tensor.FromArray(new long[] { 1, 2, 3 });
-        var y = a + a * 2.0;
+        var y = a + a * 2;
         Assert.Equal(DType.Int64, y.DType);
         Assert.Equal([3L, 6, 9], y.ToArray<long>());
-        Assert.Equal(DType.Float32, (a / 2.0).DType);
+        // As in PyTorch, the result dtype depends on the scalar's type, never on its value: 2.0 promotes like 1.5.
+        Assert.Equal(DType.Float32, (a * 2.0).DType);
+        Assert.Equal([2f, 4, 6], (a * 2.0).ToArray<float>());
+        Assert.Equal([1.5f, 3, 4.5f], (a * 1.5).ToArray<float>());
+        Assert.Equal(DType.Float32, (a / 2).DType);
+        Assert.Equal(DType.Int64, Tensor.FromArray([true, false]).Add(1).DType);
+        Assert.Equal(DType.Int32, Tensor.FromArray([1, 2]).Mul(3).DType);
+        Assert.Equal(DType.BFloat16, Tensor.FromArray([1f, 2f]).To(DType.BFloat16).Mul(2.0).DType);
+        // Integers wrap like C and PyTorch: uint8 200 + 100 = 44.
+        Assert.Equal([(byte)44], Tensor.FromArray([200L]).To(DType.UInt8).Add(100).ToArray<byte>());
     }
 
     [Theory]
