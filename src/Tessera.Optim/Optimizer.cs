@@ -85,6 +85,7 @@ public abstract class Optimizer
                 var grad = p.Grad;
                 if (grad is null) continue;
                 if (!p.IsContiguous) throw new NotSupportedException("Optimizers update contiguous parameters only.");
+                p.CheckWritable($"{GetType().Name}.Step");
                 if (!ShapeEquals(grad, p)) throw new InvalidOperationException("Gradient shape does not match its parameter.");
                 grad = grad.Detach();
                 if (grad.DType != p.DType) grad = grad.To(p.DType);
