@@ -42,13 +42,12 @@ public static class LinearRegressionTrainer
         double last = double.NaN;
         for (int s = 0; s < steps; s++)
         {
-            TensorScope? scope = s == 0 ? null : TensorScope.Begin();
+            using var scope = TensorScope.Begin();
             opt.ZeroGrad();
             var loss = Functional.MseLoss(model.Forward(x), y);
             loss.Backward();
             opt.Step();
             last = loss.Item<float>();
-            scope?.Dispose();
             onStep?.Invoke(s + 1, last);
         }
         var (cw, cb) = LeastSquares(x.ToArray<float>(), y.ToArray<float>());

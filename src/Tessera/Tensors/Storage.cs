@@ -60,6 +60,12 @@ internal sealed unsafe class Storage
     /// <summary>True for mapped file regions: writers must call <see cref="Tensor.CheckWritable"/> first.</summary>
     public bool IsReadOnly { get; }
 
+    /// <summary>
+    /// True for state (parameters, registered buffers, autograd-owned gradients, optimizer state): a
+    /// <see cref="TensorScope"/> never releases it, whichever scope tracked it.
+    /// </summary>
+    public bool IsState { get; set; }
+
     /// <summary>The mapped file's path (for messages), or null.</summary>
     public string? Origin { get; }
 
