@@ -103,7 +103,7 @@ public sealed class ClassifierTrainer
             var sw = Stopwatch.StartNew();
             foreach (var b in Loader)
             {
-                using var scope = TensorScope.Begin();   // frees this step's temporaries, even when the step throws
+                using var scope = _o.ScopePerStep ? TensorScope.Begin() : null;   // frees this step's temporaries, even when the step throws
                 Optimizer.ZeroGrad();
                 var logits = Model.Forward(b.Input);
                 var loss = Functional.CrossEntropy(logits, b.Target);

@@ -10,9 +10,9 @@ namespace Tessera;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Every kind is reduced to one data pointer when the storage is made, and <see cref="Pointer"/> is the one place
-/// ops turn storage into CPU memory (<see cref="Bytes"/>, <see cref="AsSpan{T}"/> and the elementwise driver's
-/// pointers all derive from it). A device backend attaches there, keyed by <see cref="Device"/>.
+/// <see cref="Pointer"/> and <see cref="Bytes"/> are the one place ops turn storage into CPU memory (<see cref="AsSpan{T}"/>,
+/// the tensor span accessors and the elementwise driver's pointers all derive from them). A device backend attaches
+/// there, keyed by <see cref="Device"/>.
 /// </para>
 /// <para>
 /// Only the owner of a storage frees it: <see cref="Release"/> is called by a <see cref="TensorScope"/> or by
@@ -50,6 +50,10 @@ internal sealed unsafe class Storage
     private byte* _data;
     private object? _owner;
 
+    // Offset of the data in a pooled array: spans over pooled storage are built from the array, so a span alone keeps
+    // the array alive (as a managed reference), exactly as before storages had kinds.
+    private readonly int _start;
+
     public long ByteLength { get; }
 
     public StorageKind Kind { get; }
@@ -69,9 +73,10 @@ internal sealed unsafe class Storage
     /// <summary>The mapped file's path (for messages), or null.</summary>
     public string? Origin { get; }
 
-    private Storage(byte* data, object owner, long byteLength, StorageKind kind, bool readOnly = false, string? origin = null)
+    private Storage(byte* data, object owner, long byteLength, StorageKind kind, bool readOnly = false, string? origin = null, int start = 0)
     {
         _data = data;
+        _start = start;
         _owner = owner;
         ByteLength = byteLength;
         Kind = kind;
@@ -86,8 +91,9 @@ internal sealed unsafe class Storage
         if (byteLength > MaxPooledByteLength) return AllocateNative(byteLength);
         byte[] buffer = StoragePool.Rent(byteLength);
         // The pinned object heap never moves arrays, so the address computed once stays valid and aligned.
-        byte* data = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer)) + DataStart(buffer, byteLength);
-        return new Storage(data, buffer, byteLength, StorageKind.Pooled);
+        int start = DataStart(buffer, byteLength);
+        byte* data = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer)) + start;
+        return new Storage(data, buffer, byteLength, StorageKind.Pooled, start: start);
     }
 
     /// <summary>Uninitialised native storage, aligned like a pooled one of the same size.</summary>
@@ -135,16 +141,26 @@ internal sealed unsafe class Storage
         }
     }
 
-    /// <summary>All bytes as a span (storages of at most 2^31 - 1 bytes).</summary>
+    /// <summary>
+    /// All bytes as a span (storages of at most 2^31 - 1 bytes). A span over pooled storage references its array, so
+    /// it keeps the memory alive on its own; spans over native or mapped memory do not: keep the tensor alive while using them.
+    /// </summary>
     public Span<byte> Bytes
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
-            byte* p = Pointer;
-            if (ByteLength > int.MaxValue) ThrowTooLargeForSpan();
-            return new Span<byte>(p, (int)ByteLength);
+            if (_owner is byte[] array)
+                return MemoryMarshal.CreateSpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), _start), (int)ByteLength);
+            return UnmanagedBytes();
         }
+    }
+
+    private Span<byte> UnmanagedBytes()
+    {
+        byte* p = Pointer;
+        if (ByteLength > int.MaxValue) ThrowTooLargeForSpan();
+        return new Span<byte>(p, (int)ByteLength);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
