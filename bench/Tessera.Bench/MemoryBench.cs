@@ -30,16 +30,13 @@ public static class MemoryBench
         var sw = Stopwatch.StartNew();
         for (int step = 1; step <= steps; step++)
         {
-            TensorScope? scope = scoped ? TensorScope.Begin() : null;
-            foreach (var p in parameters) p.Grad?.Zero_();
-            var loss = Functional.CrossEntropy(Tensor.Linear(Tensor.Linear(x, w1, b1).Relu(), w2, b2), y);
-            loss.Backward();
-            using (GradMode.NoGrad())
-                foreach (var p in parameters) p.Sub_(p.Grad!, 0.01);
-            if (scope is not null)
+            using (scoped ? TensorScope.Begin() : null)   // gradients are state: no scope frees them
             {
-                foreach (var p in parameters) scope.Keep(p);
-                scope.Dispose();
+                foreach (var p in parameters) p.Grad?.Zero_();
+                var loss = Functional.CrossEntropy(Tensor.Linear(Tensor.Linear(x, w1, b1).Relu(), w2, b2), y);
+                loss.Backward();
+                using (GradMode.NoGrad())
+                    foreach (var p in parameters) p.Sub_(p.Grad!, 0.01);
             }
             if (step % every == 0)
             {

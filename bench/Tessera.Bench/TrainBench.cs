@@ -58,14 +58,13 @@ public static class TrainBench
         double WorkingSetMb() { process.Refresh(); if (Environment.GetEnvironmentVariable("TESSERA_BENCH_GCINFO") == "1") Console.Error.WriteLine($"gc heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F1} MB, total committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F1} MB, gen2 count {GC.CollectionCount(2)}"); return process.WorkingSet64 / 1048576.0; }
         foreach (var batch in loader)
         {
-            // The first step creates optimizer state (momentum buffers), which must outlive any scope;
-            // later steps release their temporaries deterministically.
-            TensorScope? scope = first ? null : TensorScope.Begin();
-            opt.ZeroGrad();
-            var loss = Functional.CrossEntropy(net.Forward(batch.Input), batch.Target);
-            loss.Backward();
-            opt.Step();
-            scope?.Dispose();
+            using (TensorScope.Begin())   // frees the step's temporaries; parameters, gradients and optimizer state are state
+            {
+                opt.ZeroGrad();
+                var loss = Functional.CrossEntropy(net.Forward(batch.Input), batch.Target);
+                loss.Backward();
+                opt.Step();
+            }
             batch.Dispose();
             if (first)
             {

@@ -29,9 +29,8 @@ int batchIdx = 0;
 foreach (var batch in trainLoader)                                  // one epoch
 {
     // A scope per step frees the activations and gradients' temporaries deterministically instead of
-    // leaving them to the GC. Not on the first step: that step creates the momentum buffers, which
-    // must outlive every step (the parameters were created before any scope and survive anyway).
-    using var scope = batchIdx == 0 ? null : TensorScope.Begin();
+    // leaving them to the GC. Parameters, gradients and the momentum buffers are state, which no scope owns.
+    using var scope = TensorScope.Begin();
     opt.ZeroGrad();
     var loss = Functional.CrossEntropy(model.Forward(batch.Input), batch.Target);
     loss.Backward();

@@ -19,7 +19,7 @@ var opt = new Sgd(model.Parameters(), lr: 0.1);
 // Full-batch gradient descent: the loss is convex, so 1000 steps reach the least-squares optimum.
 for (int step = 0; step < 1000; step++)
 {
-    // The scope frees this step's temporaries; parameters live outside it, and plain SGD keeps no state.
+    // The scope frees this step's temporaries; parameters, gradients and optimizer state are owned by no scope.
     using var scope = TensorScope.Begin();
     opt.ZeroGrad();
     var loss = Functional.MseLoss(model.Forward(x), y);

@@ -29,7 +29,7 @@ int batchIdx = 0;
 foreach (var batch in trainLoader)                                  // one epoch
 {
     // A scope per step frees the activations and gradients' temporaries deterministically
-    // instead of leaving them to the GC; the parameters were created outside it and survive.
+    // instead of leaving them to the GC; parameters and gradients are state, which no scope owns.
     using var scope = TensorScope.Begin();
     opt.ZeroGrad();
     var loss = Functional.CrossEntropy(model.Forward(batch.Input), batch.Target);

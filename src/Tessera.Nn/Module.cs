@@ -25,6 +25,7 @@ public abstract class Module
     public Parameter? RegisterParameter(string name, Parameter? parameter)
     {
         CheckName(name, _parameters.ContainsKey(name) ? null : "parameter");
+        if (parameter is not null) TensorScope.Persist(parameter);   // the module owns it, whichever scope created it
         _parameters[name] = parameter;
         return parameter;
     }
@@ -33,6 +34,7 @@ public abstract class Module
     public Tensor? RegisterBuffer(string name, Tensor? buffer, bool persistent = true)
     {
         CheckName(name, _buffers.ContainsKey(name) ? null : "buffer");
+        if (buffer is not null) TensorScope.Persist(buffer);
         _buffers[name] = buffer;
         if (persistent) _nonPersistent.Remove(name); else _nonPersistent.Add(name);
         return buffer;
@@ -149,19 +151,7 @@ public abstract class Module
     /// <summary>Drops the gradients of all parameters (sets them to null, as PyTorch's default).</summary>
     public void ZeroGrad()
     {
-        foreach (var p in Parameters()) p.Grad = null;
-    }
-
-    /// <summary>
-    /// Keeps every parameter (with its gradient) and buffer alive past <paramref name="scope"/> (see <see cref="TensorScope.Keep"/>):
-    /// for modules built, or gradients first created, inside a scope that is disposed before the module is done with.
-    /// </summary>
-    public Module KeepAlive(TensorScope scope)
-    {
-        ArgumentNullException.ThrowIfNull(scope);
-        foreach (var p in Parameters()) scope.Keep(p);
-        foreach (var b in Buffers()) scope.Keep(b);
-        return this;
+        foreach (var p in Parameters()) p.ReleaseGrad();
     }
 
     /// <summary>

@@ -63,13 +63,16 @@ public abstract class Optimizer
         if (!ok) throw new ArgumentException($"Invalid {what}: {ParamGroup.Format(value)}");
     }
 
-    /// <summary>Clears the gradients of all parameters: sets them to null (default) or zeroes them in place.</summary>
+    /// <summary>
+    /// Clears the gradients of all parameters: sets them to null (default; memory autograd allocated for them is reused
+    /// by the next backward, so clone a gradient to keep it past this call) or zeroes them in place.
+    /// </summary>
     public void ZeroGrad(bool setToNone = true)
     {
         foreach (var p in Parameters)
         {
             if (p.Grad is null) continue;
-            if (setToNone) p.Grad = null;
+            if (setToNone) p.ReleaseGrad();
             else using (GradMode.NoGrad()) p.Grad.Detach().Zero_();
         }
     }
@@ -85,6 +88,7 @@ public abstract class Optimizer
                 var grad = p.Grad;
                 if (grad is null) continue;
                 if (!p.IsContiguous) throw new NotSupportedException("Optimizers update contiguous parameters only.");
+                p.CheckWritable($"{GetType().Name}.Step");
                 if (!ShapeEquals(grad, p)) throw new InvalidOperationException("Gradient shape does not match its parameter.");
                 grad = grad.Detach();
                 if (grad.DType != p.DType) grad = grad.To(p.DType);
@@ -142,6 +146,7 @@ public abstract class Optimizer
             for (int j = 0; j < g.Params.Count; j++) byIndex[saved.ParamIndices[j]] = g.Params[j];
         }
         var newState = new Dictionary<Tensor, ParamState>(ReferenceEqualityComparer.Instance);
+        using var suspended = TensorScope.Suspend();   // the copies are optimizer state, owned by no scope
         foreach (var (i, s) in stateDict.State)
         {
             if (!byIndex.TryGetValue(i, out var p)) throw new ArgumentException($"Loaded state refers to unknown parameter index {i}.", nameof(stateDict));
@@ -151,7 +156,8 @@ public abstract class Optimizer
                 foreach (var (k, v) in s.Buffers)
                 {
                     if (!ShapeEquals(v, p)) throw new ArgumentException($"State '{k}' of parameter {i} has the wrong shape.", nameof(stateDict));
-                    copy.Buffers[k] = v.Detach().To(p.DType).Clone();
+                    var b = copy.Buffers[k] = v.Detach().To(p.DType).Clone();
+                    TensorScope.Persist(b);
                 }
             }
             newState[p] = copy;
@@ -170,7 +176,12 @@ public abstract class Optimizer
     protected internal static Tensor Buffer(ParamState state, string name, Tensor param, double fill = 0)
     {
         if (!state.Buffers.TryGetValue(name, out var b))
-            state.Buffers[name] = b = Tensor.Full(param.ShapeArray(), fill, param.DType);
+        {
+            // Optimizer state outlives the step that creates it (usually the first): no scope may own it.
+            using (TensorScope.Suspend()) b = Tensor.Full(param.ShapeArray(), fill, param.DType);
+            TensorScope.Persist(b);
+            state.Buffers[name] = b;
+        }
         return b;
     }
 

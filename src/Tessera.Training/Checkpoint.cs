@@ -113,7 +113,9 @@ public sealed class Checkpoint
     /// <exception cref="FormatException">When the file is not a Tessera checkpoint.</exception>
     public static Checkpoint Load(string path)
     {
-        var all = SafeTensors.Load(path, out var meta);
+        // Copied, not mapped: the tensors are copied into the model and optimizer anyway, and a resumed run overwrites
+        // this very file, which a live mapping would block on Windows.
+        var all = SafeTensors.Load(path, out var meta, mapped: false);
         if (!meta.TryGetValue("format", out var fmt) || fmt != FormatName)
             throw new FormatException($"'{path}' is not a Tessera training checkpoint (metadata format is '{fmt ?? "missing"}', expected '{FormatName}').");
         var model = new Dictionary<string, Tensor>(StringComparer.Ordinal);

@@ -94,7 +94,6 @@ public sealed class ClassifierTrainer
     public double Run()
     {
         Directory.CreateDirectory(_o.OutDirectory);
-        bool first = true;
         double testAcc = _history.Count > 0 ? _history[^1].TestAcc : double.NaN;
         while (_epoch < _o.Epochs)
         {
@@ -105,9 +104,7 @@ public sealed class ClassifierTrainer
             var sw = Stopwatch.StartNew();
             foreach (var b in Loader)
             {
-                // The first step of a process may create optimizer state (momentum, Adam moments), which must
-                // outlive any scope; later steps free their temporaries deterministically.
-                TensorScope? scope = first ? null : TensorScope.Begin();
+                using var scope = _o.ScopePerStep ? TensorScope.Begin() : null;   // frees this step's temporaries, even when the step throws
                 Optimizer.ZeroGrad();
                 var logits = Model.Forward(b.Input);
                 var loss = Functional.CrossEntropy(logits, b.Target);
@@ -117,8 +114,6 @@ public sealed class ClassifierTrainer
                 lossSum += loss.Item<float>() * b.Size;
                 using (GradMode.NoGrad())
                     correct += logits.Argmax(1).Eq(b.Target).To(DType.Int64).Sum().Item<long>();
-                scope?.Dispose();
-                first = false;
                 seen += b.Size;
                 b.Dispose();   // its buffers go back to the pool for the loader's next batches
                 batch++;

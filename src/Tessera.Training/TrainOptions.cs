@@ -44,4 +44,7 @@ public sealed record TrainOptions
 
     /// <summary>Report progress every this many batches (plain output).</summary>
     public int LogEvery { get; init; } = 100;
+
+    /// <summary>Free each step's temporaries with a <see cref="TensorScope"/> (default); false leaves them to the GC.</summary>
+    public bool ScopePerStep { get; init; } = true;
 }

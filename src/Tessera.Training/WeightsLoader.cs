@@ -19,5 +19,7 @@ public static class WeightsLoader
         if (meta.TryGetValue("format", out var f) && f == Checkpoint.FormatName)
             tensors = Checkpoint.Load(path).Model;
         model.LoadStateDict(tensors, strict: true);
+        // LoadStateDict copied the values: unmap the file now rather than at the next GC.
+        foreach (var t in tensors.Values) t.Dispose();
     }
 }

@@ -187,20 +187,32 @@ public class ModuleTests
     }
 
     [Fact]
-    public void KeepAliveSavesParametersGradsAndBuffersFromAScope()
+    public void ModuleStateCreatedInsideAScopeOutlivesIt()
     {
-        Sequential kept, dropped;
-        using (var scope = TensorScope.Begin())
+        Sequential model;
+        Tensor temporary;
+        using (TensorScope.Begin())
         {
-            kept = new Sequential(new Linear(3, 2), new BatchNorm1d(2));
-            dropped = new Sequential(new Linear(3, 2));
-            kept.Forward(Tensor.Ones([4, 3])).Sum().Backward();
-            kept.KeepAlive(scope);
+            model = new Sequential(new Linear(3, 2), new BatchNorm1d(2));
+            temporary = model.Forward(Tensor.Ones([4, 3]));
+            temporary.Sum().Backward();
         }
-        Assert.Equal(2 * 3, kept.Parameters().First().ToDoubleArray().Length);
-        Assert.Equal(6, kept.Parameters().First().Grad!.ToDoubleArray().Length);
-        Assert.Equal(1L, kept.StateDict()["1.num_batches_tracked"].Item<long>());
-        Assert.Throws<ObjectDisposedException>(() => dropped.Parameters().First().ToDoubleArray());
+        Assert.Throws<ObjectDisposedException>(() => temporary.ToDoubleArray());   // the step's temporaries were freed
+        var weight = model.Parameters().First();
+        Assert.Equal(6, weight.ToDoubleArray().Length);                            // parameters, gradients and buffers were not
+        Assert.Equal(6, weight.Grad!.ToDoubleArray().Length);
+        Assert.Equal(1L, model.StateDict()["1.num_batches_tracked"].Item<long>());
+
+        // A tensor created in a scope and registered later is adopted too: the scope no longer frees it.
+        var lateModule = new Linear(1, 1);
+        using (TensorScope.Begin())
+        {
+            var p = new Parameter(Tensor.Full([2], 5.0));
+            lateModule.RegisterParameter("extra", p);
+            lateModule.RegisterBuffer("extra_buffer", Tensor.Full([2], 7.0));
+        }
+        Assert.Equal([5.0, 5.0], lateModule.StateDict()["extra"].ToDoubleArray());
+        Assert.Equal([7.0, 7.0], lateModule.StateDict()["extra_buffer"].ToDoubleArray());
     }
 
     [Fact]

@@ -15,6 +15,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(BenchGemmCommand.Create());
         bench.Subcommands.Add(BenchElementwiseCommand.Create());
         bench.Subcommands.Add(BenchMemoryCommand.Create());
+        bench.Subcommands.Add(BenchLoadCommand.Create());
         bench.Subcommands.Add(BenchConvCommand.Create());
         bench.Subcommands.Add(BenchTrainCommand.Create("mlp"));
         bench.Subcommands.Add(BenchTrainCommand.Create("lenet"));

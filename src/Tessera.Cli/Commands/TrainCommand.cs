@@ -35,7 +35,8 @@ internal static class TrainCommand
         var outDir = new Option<string?>("--out") { Description = "Output directory (default runs/<model>-<yyyyMMdd-HHmmss>/, or the checkpoint's directory with --resume)." };
         var resume = new Option<string?>("--resume") { Description = "Continue from this checkpoint.safetensors." };
         var logEvery = new Option<int>("--log-every") { Description = "Batches between progress lines when output is redirected.", DefaultValueFactory = _ => 100 };
-        var command = new Command("train", "Train a model.") { model, epochs, batch, lr, optimizer, momentum, wd, l1, scheduler, seed, threads, data, outDir, resume, logEvery };
+        var noScope = new Option<bool>("--no-scope") { Description = "Leave each step's temporaries to the GC instead of freeing them with a TensorScope (to compare memory)." };
+        var command = new Command("train", "Train a model.") { model, epochs, batch, lr, optimizer, momentum, wd, l1, scheduler, seed, threads, data, outDir, resume, logEvery, noScope };
         command.SetAction(r =>
         {
             if (r.GetValue(threads) is { } t)
@@ -67,6 +68,7 @@ internal static class TrainCommand
                     OutDirectory = outPath,
                     Resume = res,
                     LogEvery = Math.Max(1, r.GetValue(logEvery)),
+                    ScopePerStep = !r.GetValue(noScope),
                 };
                 return RunClassifier(options);
             }
@@ -106,13 +108,14 @@ internal static class TrainCommand
         double last = double.NaN;
         for (int s = 0; s < steps; s++)
         {
-            TensorScope? scope = s == 0 ? null : TensorScope.Begin();
-            opt.ZeroGrad();
-            var loss = Functional.MseLoss(model.Forward(x), y);
-            loss.Backward();
-            opt.Step();
-            last = loss.Item<float>();
-            scope?.Dispose();
+            using (TensorScope.Begin())
+            {
+                opt.ZeroGrad();
+                var loss = Functional.MseLoss(model.Forward(x), y);
+                loss.Backward();
+                opt.Step();
+                last = loss.Item<float>();
+            }
             onStep?.Invoke(s + 1, last);
         }
         var (cw, cb) = LeastSquares(x.ToArray<float>(), y.ToArray<float>());

@@ -84,6 +84,22 @@ public partial class Tensor
         BackwardEngine.Run(this, gradient.Detach(), retainGraph);
     }
 
+    // The gradient autograd allocated for this tensor; only that one is freed by ReleaseGrad (a user-assigned Grad is the user's).
+    private Tensor? _ownedGrad;
+
+    /// <summary>
+    /// Sets <see cref="Grad"/> to null (<c>ZeroGrad</c>); a gradient that autograd allocated goes back to the pool now,
+    /// so steady-state training reuses gradient memory with or without a scope. A reference to the old gradient kept
+    /// past this call throws <see cref="ObjectDisposedException"/> on use (clone it to keep it).
+    /// </summary>
+    public void ReleaseGrad()
+    {
+        var g = Grad;
+        Grad = null;
+        if (g is not null && ReferenceEquals(g, _ownedGrad)) g.Storage.Release();
+        _ownedGrad = null;
+    }
+
     /// <summary>Adds <paramref name="g"/> into <see cref="Grad"/> (allocating it on first use).</summary>
     internal void AccumulateGrad(Tensor g)
     {
@@ -92,10 +108,13 @@ public partial class Tensor
             throw new InvalidOperationException($"Internal autograd error: gradient of shape {ShapeUtil.Format(g.Shape)} for a tensor of shape {ShapeUtil.Format(Shape)}.");
         if (Grad is null)
         {
-            // Own the gradient: the op may have handed the same tensor to several inputs.
-            var owned = EmptyLike();
+            // Own the gradient: the op may have handed the same tensor to several inputs. It is state, not a
+            // temporary of the step that happens to create it: no scope owns it, and ReleaseGrad frees it.
+            Tensor owned;
+            using (TensorScope.Suspend()) owned = EmptyLike();
+            owned.Storage.IsState = true;
             CopyRaw(g, owned);
-            Grad = owned;
+            Grad = _ownedGrad = owned;
         }
         else
         {

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Tessera.IO;
 
 /// <summary>
@@ -7,12 +5,32 @@ namespace Tessera.IO;
 /// <see cref="SafeTensorsFile"/> reader and written atomically by <see cref="SafeTensorsWriter"/>.
 /// </summary>
 /// <remarks>
-/// Loading maps F32, F64, I64, I32 and BOOL directly; F16 and BF16 widen to Float32; I16, I8 and U8 widen to Int32.
-/// Other dtypes (F8 variants, unsigned 32/64-bit, complex) raise a <see cref="NotSupportedException"/> naming the tensor.
+/// <para>
+/// Every Tessera dtype is saved with its own code and loaded back as itself: a BF16 checkpoint stays
+/// <see cref="DType.BFloat16"/> in memory (no widening), F16 stays <see cref="DType.Float16"/>, I8/U8/I16 stay
+/// <see cref="DType.Int8"/>/<see cref="DType.UInt8"/>/<see cref="DType.Int16"/>. Codes Tessera has no dtype for
+/// (F8 variants, unsigned 16/32/64-bit, complex, sub-byte floats) raise a <see cref="NotSupportedException"/> naming the tensor.
+/// </para>
+/// <para>
+/// Loading maps the file by default (<c>mapped: true</c>): each tensor is a zero-copy, read-only view of the
+/// file's pages, so loading costs page faults as tensors are first read, not a copy, and the page cache is shared with
+/// every other process reading the same weights. That suits what loading is for: weights copied into a model by
+/// <c>LoadStateDict</c> (which then needs one copy instead of two) or used directly for inference. Writing to a mapped
+/// tensor throws (<see cref="Tensor.IsReadOnly"/>); <see cref="Tensor.Clone"/> makes a writable copy, and
+/// <c>mapped: false</c> reads everything into ordinary writable memory. The file may be closed, renamed or (on Linux)
+/// deleted while mapped tensors live; it must not be truncated or rewritten in place (Tessera's own writer replaces
+/// files atomically, which is safe).
+/// </para>
+/// <para>
+/// A tensor whose data does not start at a multiple of its element size inside the file (allowed by the format,
+/// never produced by the reference writers, which pad the header to 8 bytes) is copied even when mapping: kernels may
+/// assume naturally aligned elements. Empty tensors are ordinary (writable) allocations.
+/// </para>
 /// </remarks>
 public static class SafeTensors
 {
     /// <summary>Writes <paramref name="tensors"/> (and optional string metadata) to <paramref name="path"/> atomically.</summary>
+    /// <exception cref="NotSupportedException">When a tensor's dtype has no safetensors code, naming the tensor.</exception>
     public static void Save(IEnumerable<KeyValuePair<string, Tensor>> tensors, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
@@ -21,58 +39,84 @@ public static class SafeTensors
             foreach (var (k, v) in metadata) writer.Metadata[k] = v;
         foreach (var (name, tensor) in tensors)
         {
+            var code = CodeOf(name, tensor.DType);
             var t = tensor.Detach().Contiguous();
             long[] shape = Array.ConvertAll(t.ShapeArray(), d => (long)d);
-            var dtype = t.DType switch
-            {
-                DType.Float32 => SafeTensorsDType.F32,
-                DType.Float64 => SafeTensorsDType.F64,
-                DType.Int64 => SafeTensorsDType.I64,
-                DType.Int32 => SafeTensorsDType.I32,
-                _ => SafeTensorsDType.Bool,
-            };
-            writer.Add(name, dtype, shape, t.Storage.Bytes.Slice(t.Offset * t.DType.ElementSize(), t.Numel * t.DType.ElementSize()));
+            int size = t.DType.ElementSize();
+            writer.Add(name, code, shape, t.Storage.Bytes.Slice(t.Offset * size, t.Numel * size));
         }
         writer.Save(path);
     }
 
-    /// <summary>Reads every tensor of a safetensors file, in header order.</summary>
+    /// <summary>Reads every tensor of a safetensors file, in header order; memory-mapped and read-only unless <paramref name="mapped"/> is false.</summary>
     /// <exception cref="SafeTensorsFormatException">When the file is malformed.</exception>
-    public static Dictionary<string, Tensor> Load(string path) => Load(path, out _);
+    /// <exception cref="NotSupportedException">When a tensor's dtype has no Tessera dtype, naming the tensor.</exception>
+    public static Dictionary<string, Tensor> Load(string path, bool mapped = true) => Load(path, out _, mapped);
 
-    /// <summary>Reads every tensor of a safetensors file and its metadata.</summary>
+    /// <summary>Reads every tensor of a safetensors file and its metadata; memory-mapped and read-only unless <paramref name="mapped"/> is false.</summary>
     /// <exception cref="SafeTensorsFormatException">When the file is malformed.</exception>
-    public static Dictionary<string, Tensor> Load(string path, out IReadOnlyDictionary<string, string> metadata)
+    /// <exception cref="NotSupportedException">When a tensor's dtype has no Tessera dtype, naming the tensor.</exception>
+    public static Dictionary<string, Tensor> Load(string path, out IReadOnlyDictionary<string, string> metadata, bool mapped = true)
     {
         using var file = SafeTensorsFile.Read(path);
         metadata = new Dictionary<string, string>(file.Metadata);
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var e in file.Entries)
+        try
         {
-            int[] shape = Array.ConvertAll(e.ToShapeArray(), d => checked((int)d));
-            result[e.Name] = e.DType switch
-            {
-                SafeTensorsDType.F32 => Tensor.FromSpan(MemoryMarshal.Cast<byte, float>(file.GetBytes(e)), shape),
-                SafeTensorsDType.F64 => Tensor.FromSpan(MemoryMarshal.Cast<byte, double>(file.GetBytes(e)), shape),
-                SafeTensorsDType.I64 => Tensor.FromSpan(MemoryMarshal.Cast<byte, long>(file.GetBytes(e)), shape),
-                SafeTensorsDType.I32 => Tensor.FromSpan(MemoryMarshal.Cast<byte, int>(file.GetBytes(e)), shape),
-                SafeTensorsDType.Bool => Tensor.FromArray(file.GetBool(e.Name), shape),
-                SafeTensorsDType.F16 => Tensor.FromArray(Array.ConvertAll(file.GetFloat16(e.Name), h => (float)h), shape),
-                SafeTensorsDType.BF16 => Tensor.FromArray(Bf16ToFloat(file.GetBytes(e)), shape),
-                SafeTensorsDType.I16 => Tensor.FromArray(Array.ConvertAll(file.GetInt16(e.Name), v => (int)v), shape),
-                SafeTensorsDType.I8 => Tensor.FromArray(Array.ConvertAll(file.GetInt8(e.Name), v => (int)v), shape),
-                SafeTensorsDType.U8 => Tensor.FromArray(Array.ConvertAll(file.GetUInt8(e.Name), v => (int)v), shape),
-                _ => throw new NotSupportedException($"Tensor '{e.Name}' in '{path}' has dtype {SafeTensorsDTypeInfo.GetName(e.DType)}, which Tessera tensors cannot hold."),
-            };
+            foreach (var e in file.Entries) result[e.Name] = LoadEntry(file, e, path, mapped);
+        }
+        catch
+        {
+            // A later entry failed: give the mapping (and copies) back now rather than at the next GC.
+            foreach (var t in result.Values) t.Dispose();
+            throw;
         }
         return result;
     }
 
-    private static float[] Bf16ToFloat(ReadOnlySpan<byte> bytes)
+    private static Tensor LoadEntry(SafeTensorsFile file, SafeTensorEntry e, string path, bool mapped)
     {
-        var bits = MemoryMarshal.Cast<byte, ushort>(bytes);
-        var result = new float[bits.Length];
-        for (int i = 0; i < bits.Length; i++) result[i] = BitConverter.Int32BitsToSingle(bits[i] << 16);
-        return result;
+        DType dtype;
+        try { dtype = DTypeInfo.FromSafeTensors(e.DType); }
+        catch (NotSupportedException ex)
+        {
+            throw new NotSupportedException($"Tensor '{e.Name}' in '{path}' has dtype {SafeTensorsDTypeInfo.GetName(e.DType)}, which Tessera tensors cannot hold.", ex);
+        }
+        int[] shape = new int[e.Rank];
+        for (int i = 0; i < shape.Length; i++)
+        {
+            long d = e.Shape[i];
+            if (d > int.MaxValue)
+                throw new NotSupportedException($"Tensor '{e.Name}' in '{path}' has dimension {i} of size {d}; Tessera dimensions are below 2^31.");
+            shape[i] = (int)d;
+        }
+        if (e.ElementCount > int.MaxValue)
+            throw new NotSupportedException($"Tensor '{e.Name}' in '{path}' has {e.ElementCount} elements; Tessera tensors hold fewer than 2^31.");
+        if (e.DType == SafeTensorsDType.Bool) CheckBool(file.GetBytes(e), e.Name, path);
+
+        bool aligned = (file.DataOffset + e.DataBegin) % dtype.ElementSize() == 0;
+        if (mapped && aligned && e.ByteLength > 0 && file.MapStorage(e) is { } storage)
+            return Tensor.Owning(storage, dtype, shape);
+
+        var copy = Storage.Allocate(e.ByteLength);
+        var t = Tensor.Owning(copy, dtype, shape);
+        file.GetBytes(e).CopyTo(copy.Bytes);
+        return t;
+    }
+
+    // Bool tensors are read as bytes by every kernel; a byte other than 0 or 1 would make "true" compare unequal to true.
+    private static void CheckBool(ReadOnlySpan<byte> bytes, string name, string path)
+    {
+        int bad = bytes.IndexOfAnyExcept((byte)0, (byte)1);
+        if (bad >= 0)
+            throw new SafeTensorsFormatException(SafeTensorsErrorKind.TensorInvalidInfo,
+                $"BOOL element {bad} has byte value {bytes[bad]}; only 0 and 1 are valid", path, name);
+    }
+
+    private static SafeTensorsDType CodeOf(string name, DType dtype)
+    {
+        if (!Enum.IsDefined(dtype))
+            throw new NotSupportedException($"Tensor '{name}' has dtype {(int)dtype}, which is not a Tessera dtype and has no safetensors code.");
+        return dtype.ToSafeTensors();
     }
 }

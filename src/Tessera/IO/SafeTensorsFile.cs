@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 
 namespace Tessera.IO;
@@ -25,8 +23,7 @@ public sealed unsafe class SafeTensorsFile : IDisposable
     private readonly SafeTensorsHeader _header;
     private readonly Dictionary<string, SafeTensorEntry> _byName;
     private readonly ReadOnlyMemory<byte> _memory;
-    private MemoryMappedFile? _map;
-    private MemoryMappedViewAccessor? _view;
+    private MappedFile? _map;
     private byte* _mapped;
     private bool _disposed;
 
@@ -81,7 +78,7 @@ public sealed unsafe class SafeTensorsFile : IDisposable
 
             var file = new SafeTensorsFile(header, n, path, ReadOnlyMemory<byte>.Empty);
             if (header.DataLength > 0)
-                file.Map(stream, dataStart, header.DataLength);
+                file.Map(stream, dataStart, header.DataLength, path);
             else
                 stream.Dispose();
             return file;
@@ -215,19 +212,32 @@ public sealed unsafe class SafeTensorsFile : IDisposable
         return result;
     }
 
-    /// <summary>Releases the memory mapping (if any). Spans obtained earlier must no longer be used.</summary>
+    /// <summary>
+    /// Releases this reader's reference to the memory mapping (if any). Spans obtained earlier must no longer be used;
+    /// tensors made over the mapping (<see cref="SafeTensors.Load(string, bool)"/>) keep it alive on their own.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        if (_view is not null)
-        {
-            if (_mapped is not null) _view.SafeMemoryMappedViewHandle.ReleasePointer();
-            _mapped = null;
-            _view.Dispose();
-        }
-        _map?.Dispose();
+        _mapped = null;
+        _map?.Release();
+        _map = null;
     }
+
+    /// <summary>
+    /// A read-only storage over an entry's bytes inside the mapping (which it keeps alive), or null when the data is
+    /// not mapped (parsed from memory or a stream, or an empty data section).
+    /// </summary>
+    internal Storage? MapStorage(SafeTensorEntry entry)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_map is null) return null;
+        return Storage.Map(_map, entry.DataBegin, entry.ByteLength);
+    }
+
+    /// <summary>Byte offset of the data section from the start of the file (8 + header length).</summary>
+    internal long DataOffset => SafeTensorsHeader.PrefixLength + HeaderLength;
 
     private T[] Copy<T>(string name, SafeTensorsDType dtype) where T : unmanaged
     {
@@ -254,14 +264,10 @@ public sealed unsafe class SafeTensorsFile : IDisposable
         for (int i = 0; i < bytes.Length; i += size) bytes.Slice(i, size).Reverse();
     }
 
-    private void Map(FileStream stream, long offset, long length)
+    private void Map(FileStream stream, long offset, long length, string path)
     {
-        _map = MemoryMappedFile.CreateFromFile(stream, mapName: null, capacity: 0, MemoryMappedFileAccess.Read,
-            HandleInheritability.None, leaveOpen: false);
-        _view = _map.CreateViewAccessor(offset, length, MemoryMappedFileAccess.Read);
-        byte* p = null;
-        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
-        _mapped = p + _view.PointerOffset;
+        _map = MappedFile.Open(stream, offset, length, path);
+        _mapped = _map.Pointer;
     }
 
     private static int ReadAtMost(Stream stream, Span<byte> buffer)

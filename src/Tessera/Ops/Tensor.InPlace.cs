@@ -7,6 +7,7 @@ public partial class Tensor
 {
     private void CheckInPlace(string op)
     {
+        CheckWritable(op);
         if (GradMode.IsEnabled && _requiresGrad)
             throw new InvalidOperationException($"{op}: in-place update of a tensor that requires grad; wrap it in 'using (GradMode.NoGrad())' (as optimizers do) or use the out-of-place op.");
     }

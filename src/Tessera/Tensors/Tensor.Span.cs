@@ -14,6 +14,7 @@ public partial class Tensor
     public Span<T> AsSpan<T>() where T : unmanaged
     {
         CheckSpanAccess<T>(nameof(AsSpan));
+        CheckWritable(nameof(AsSpan));
         return Span<T>();
     }
 

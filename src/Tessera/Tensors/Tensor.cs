@@ -47,6 +47,16 @@ public partial class Tensor : IDisposable
         IsContiguous = ShapeUtil.IsContiguous(shape, strides);
     }
 
+    /// <summary>A new tensor that owns <paramref name="storage"/> (disposing it frees the storage), contiguous from offset 0.</summary>
+    internal static Tensor Owning(Storage storage, DType dtype, int[] shape)
+    {
+        TensorScope.Track(storage);
+        return new Tensor(storage, dtype, shape, ShapeUtil.ContiguousStrides(shape), 0) { _ownsStorage = true };
+    }
+
+    // True only for the tensor that created its storage; views, detached copies and parameters wrapping it are not owners.
+    private bool _ownsStorage;
+
     /// <summary>
     /// A new tensor object viewing the same storage, shape and strides as <paramref name="data"/>, with no
     /// history; for subclasses such as nn parameters.
@@ -61,9 +71,7 @@ public partial class Tensor : IDisposable
     {
         ShapeUtil.Validate(shape);
         int n = ShapeUtil.Numel(shape);
-        var storage = Storage.Allocate((long)n * dtype.ElementSize());
-        TensorScope.Track(storage);
-        return new Tensor(storage, dtype, (int[])shape.Clone(), ShapeUtil.ContiguousStrides(shape), 0);
+        return Owning(Storage.Allocate((long)n * dtype.ElementSize()), dtype, (int[])shape.Clone());
     }
 
     /// <summary>A new, uninitialised tensor with the same shape and dtype (never a view).</summary>
@@ -112,15 +120,37 @@ public partial class Tensor : IDisposable
     }
 
     /// <summary>
-    /// Returns this tensor's storage to the pool now instead of waiting for the GC. This tensor and every view
-    /// sharing its storage become unusable (using them throws <see cref="ObjectDisposedException"/>). Use it for
-    /// large tensors whose lifetime is obvious, such as a data batch after its training step.
+    /// Frees this tensor's memory now instead of waiting for the GC, if this tensor owns it (created it: the result of
+    /// an op, a factory or a load). The owner and every view sharing its storage become unusable (using them throws
+    /// <see cref="ObjectDisposedException"/>). On a view (reshape, slice, transpose, <see cref="Detach"/>, a parameter
+    /// wrapping a tensor) Dispose does nothing: the view just detaches, and the storage lives on for its owner.
+    /// Use it for large tensors whose lifetime is obvious, such as a data batch after its training step.
     /// </summary>
     public void Dispose()
     {
-        Storage.Release();
+        if (_ownsStorage) Storage.Release();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Where this tensor's memory lives (<see cref="Device.Cpu"/> today).</summary>
+    public Device Device => Storage.Device;
+
+    /// <summary>
+    /// True for tensors over a read-only memory-mapped file (see <see cref="IO.SafeTensors.Load(string, bool)"/>): in-place
+    /// ops and optimizer steps on them throw; <see cref="Clone"/> makes a writable copy.
+    /// </summary>
+    public bool IsReadOnly => Storage.IsReadOnly;
+
+    /// <summary>Throws when this tensor's memory cannot be written; every path that writes into an existing tensor calls it first.</summary>
+    /// <exception cref="InvalidOperationException">For a read-only mapped tensor, naming the file.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void CheckWritable(string op)
+    {
+        if (Storage.IsReadOnly) ThrowReadOnly(op);
+    }
+
+    private void ThrowReadOnly(string op) =>
+        throw new InvalidOperationException($"{op}: tensor is a read-only view of the mapped file '{Storage.Origin}'; Clone() it to write.");
 
     /// <summary>True when both tensors view the same storage.</summary>
     internal bool SharesStorageWith(Tensor other) => ReferenceEquals(Storage, other.Storage);

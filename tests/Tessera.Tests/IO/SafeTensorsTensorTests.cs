@@ -36,8 +36,10 @@ public class SafeTensorsTensorTests
         finally { File.Delete(path); }
     }
 
-    [Fact]
-    public void LoadWidensHalfPrecisionAndBytes()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LoadKeepsHalfPrecisionAndByteDTypes(bool mapped)
     {
         string path = Path.Combine(Path.GetTempPath(), $"tessera-{Guid.NewGuid():N}.safetensors");
         try
@@ -47,12 +49,20 @@ public class SafeTensorsTensorTests
             // bf16 of 1.0 is 0x3F80, of -0.5 is 0xBF00 (little-endian bytes)
             w.Add("b", SafeTensorsDType.BF16, [2], [0x80, 0x3F, 0x00, 0xBF]);
             w.AddUInt8("u", [3], [0, 128, 255]);
+            w.Add("i8", SafeTensorsDType.I8, [3], [0x80, 0xFF, 0x7F]);                    // -128, -1, 127
+            w.Add("i16", SafeTensorsDType.I16, [2], [0x00, 0x80, 0xFF, 0x7F]);            // -32768, 32767
             w.Save(path);
-            var t = SafeTensors.Load(path);
-            TensorAssert.Close([1.5, -2], t["h"], 0, 0);
-            TensorAssert.Close([1.0, -0.5], t["b"], 0, 0);
-            Assert.Equal(DType.Int32, t["u"].DType);
-            Assert.Equal([0, 128, 255], t["u"].ToArray<int>());
+            var t = SafeTensors.Load(path, mapped);
+            Assert.Equal(DType.Float16, t["h"].DType);
+            Assert.Equal(DType.BFloat16, t["b"].DType);
+            Assert.Equal(DType.UInt8, t["u"].DType);
+            Assert.Equal(DType.Int8, t["i8"].DType);
+            Assert.Equal(DType.Int16, t["i16"].DType);
+            Assert.Equal([1.5, -2], t["h"].ToDoubleArray());
+            Assert.Equal([1.0f, -0.5f], t["b"].ToArray<BFloat16>().Select(b => (float)b));
+            Assert.Equal([0, 128, 255], t["u"].ToDoubleArray());
+            Assert.Equal([-128, -1, 127], t["i8"].ToDoubleArray());
+            Assert.Equal([-32768, 32767], t["i16"].ToDoubleArray());
         }
         finally { File.Delete(path); }
     }
