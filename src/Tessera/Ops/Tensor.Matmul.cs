@@ -130,6 +130,11 @@ public partial class Tensor
     private static void Gemm(MatrixOperand a, MatrixOperand b, Tensor y, int m, int n, int k, float beta)
     {
         if (m == 0 || n == 0) return;
+        if (y.DType.IsReducedPrecision())
+        {
+            GemmInFloat32(a, b, y, m, n, k, beta);
+            return;
+        }
         int ldc = y.Rank == 2 ? y._strides[0] : n;
         if (ldc < n) ldc = n;
         switch (y.DType)
@@ -142,5 +147,28 @@ public partial class Tensor
                 break;
             default: throw DTypeDispatch.Unsupported("matmul", y.DType);
         }
+    }
+
+    /// <summary>
+    /// float16/bfloat16 products: operands are widened to float32 (exact) in the layout they are stored in, the
+    /// product is accumulated in float32 by SGEMM, and the result is rounded once, as PyTorch's CPU matmul does.
+    /// </summary>
+    private static void GemmInFloat32(MatrixOperand a, MatrixOperand b, Tensor y, int m, int n, int k, float beta)
+    {
+        var temps = new List<Tensor>(4);
+        MatrixOperand Widen(MatrixOperand op)
+        {
+            var stored = op.Transposed ? op.Tensor.T : op.Tensor;   // row-major as stored: widening copies without transposing
+            var w = stored.To(DType.Float32);
+            if (!ReferenceEquals(w, stored)) temps.Add(w);
+            return MatrixOperand.Of(op.Transposed ? w.T : w);
+        }
+        var y32 = beta != 0 ? y.To(DType.Float32) : Empty(DType.Float32, m, n);
+        temps.Add(y32);
+        Gemm(Widen(a), Widen(b), y32, m, n, k, beta);
+        var rounded = y32.To(y.DType);
+        CopyRaw(rounded, y);
+        rounded.Storage.Release();
+        foreach (var t in temps) t.Storage.Release();
     }
 }
