@@ -32,12 +32,14 @@ internal static class SpanVec
     /// <exception cref="NotSupportedException">For any other dtype, naming the optimizer and the dtype.</exception>
     public static void Run<TUpdate>(string optimizer, DType dtype, int n, TUpdate update) where TUpdate : struct, IFloatUpdate
     {
-        switch (dtype)
-        {
-            case DType.Float32: Run<TUpdate, float>(n, update); break;
-            case DType.Float64: Run<TUpdate, double>(n, update); break;
-            default: throw Unsupported(optimizer, dtype);
-        }
+        // Optimizers say more than the generic message: reduced-precision training keeps float32 master weights.
+        if (dtype is not (DType.Float32 or DType.Float64)) throw Unsupported(optimizer, dtype);
+        DTypeDispatch.Float(dtype, new ChunkedUpdate<TUpdate>(n, update), optimizer);
+    }
+
+    private readonly struct ChunkedUpdate<TUpdate>(int n, TUpdate update) : IFloatOp where TUpdate : struct, IFloatUpdate
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> => Run<TUpdate, T>(n, update);
     }
 
     /// <summary>The exception for an optimizer step on a parameter of <paramref name="dtype"/>.</summary>

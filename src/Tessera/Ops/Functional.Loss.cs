@@ -53,14 +53,8 @@ public static partial class Functional
         var w = weight?.Detach().To(logits.DType).Contiguous();
         var losses = Tensor.Empty(logits.DType, m);                   // (M)
         var logProbs = logits.EmptyLike();                            // (M, C), saved for the backward
-        double denominator = logits.DType switch
-        {
-            DType.Float32 => CrossEntropyKernels.Forward(logits.Span<float>(), m, c, t, w is null ? default : w.Span<float>(), ignoreIndex,
-                (float)labelSmoothing, losses.Span<float>(), logProbs.Span<float>()),
-            DType.Float64 => CrossEntropyKernels.Forward(logits.Span<double>(), m, c, t, w is null ? default : w.Span<double>(), ignoreIndex,
-                labelSmoothing, losses.Span<double>(), logProbs.Span<double>()),
-            _ => throw new NotSupportedException($"CrossEntropy does not support {logits.DType.Name()} logits."),
-        };
+        double denominator = DTypeDispatch.Float<CrossEntropyForward, double>(logits.DType,
+            new CrossEntropyForward(logits, m, c, t, w, ignoreIndex, labelSmoothing, losses, logProbs), "cross_entropy");
         Tensor result = reduction switch
         {
             Reduction.Mean => losses.Sum().Div(denominator),
@@ -75,18 +69,29 @@ public static partial class Functional
                 var dlogits = logProbs.EmptyLike();                    // (M, C)
                 var perSample = reduction == Reduction.None ? g.Contiguous().Reshape(m).Contiguous() : null;
                 double scale = perSample is null ? g.To(DType.Float64).Item<double>() / (reduction == Reduction.Mean ? denominator : 1) : 0;
-                switch (logProbs.DType)
-                {
-                    case DType.Float32: CrossEntropyBackward<float>(logProbs, m, c, t, w, ignoreIndex, labelSmoothing, perSample, scale, dlogits); break;
-                    case DType.Float64: CrossEntropyBackward<double>(logProbs, m, c, t, w, ignoreIndex, labelSmoothing, perSample, scale, dlogits); break;
-                    default: throw new NotSupportedException($"CrossEntropy backward does not support {logProbs.DType.Name()}.");
-                }
+                DTypeDispatch.Float(logProbs.DType,
+                    new CrossEntropyBackwardOp(logProbs, m, c, t, w, ignoreIndex, labelSmoothing, perSample, scale, dlogits), "cross_entropy backward");
                 Tensor dx = dlogits.Reshape(movedShape);
                 if (perm is not null) dx = dx.Permute(InversePermutation(perm)).Contiguous();
                 return [dx.Reshape(inputShape)];
             });
         }
         return result;
+    }
+
+    private readonly struct CrossEntropyForward(Tensor logits, int m, int c, long[] targets, Tensor? weight, long ignoreIndex, double eps,
+        Tensor losses, Tensor logProbs) : IFloatFunc<double>
+    {
+        public double Run<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+            double.CreateTruncating(CrossEntropyKernels.Forward(logits.Span<T>(), m, c, targets, weight is null ? default : weight.Span<T>(), ignoreIndex,
+                T.CreateTruncating(eps), losses.Span<T>(), logProbs.Span<T>()));
+    }
+
+    private readonly struct CrossEntropyBackwardOp(Tensor logProbs, int m, int c, long[] targets, Tensor? weight, long ignoreIndex, double eps,
+        Tensor? perSample, double scale, Tensor dlogits) : IFloatOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+            CrossEntropyBackward<T>(logProbs, m, c, targets, weight, ignoreIndex, eps, perSample, scale, dlogits);
     }
 
     private static void CrossEntropyBackward<T>(Tensor logProbs, int m, int c, long[] targets, Tensor? weight, long ignoreIndex, double eps,

@@ -7,32 +7,40 @@ namespace Tessera;
 /// Implement it as a small struct that carries the operation's arguments (a primary-constructor
 /// <c>readonly struct</c>), then run it with <see cref="DTypeDispatch.Float{TOp}(DType, TOp, string)"/>.
 /// </remarks>
-internal interface IFloatOp
+public interface IFloatOp
 {
     /// <summary>Runs the operation with <typeparamref name="T"/> as the element type.</summary>
     void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>;
 }
 
+/// <summary>A floating-point operation that returns a value (a loss denominator, a norm, ...).</summary>
+public interface IFloatFunc<out TResult>
+{
+    /// <summary>Runs the operation with <typeparamref name="T"/> as the element type.</summary>
+    TResult Run<T>() where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
 /// <summary>An operation written once as a generic method over any numeric element type (bool reads as byte).</summary>
-internal interface INumberOp
+public interface INumberOp
 {
     /// <summary>Runs the operation with <typeparamref name="T"/> as the element type.</summary>
     void Run<T>() where T : unmanaged, INumber<T>;
 }
 
 /// <summary>An operation that only moves elements, written once per element size.</summary>
-internal interface IRawOp
+public interface IRawOp
 {
     /// <summary>Runs the operation with <typeparamref name="T"/> as an opaque element of the dtype's size.</summary>
     void Run<T>() where T : unmanaged;
 }
 
 /// <summary>
-/// The one place where a <see cref="DType"/> value becomes a CLR element type. Ops are written once as generic
+/// The one place where a <see cref="DType"/> value becomes a CLR element type (public, so optimizers and kernels written
+/// outside Tessera dispatch the same way over <see cref="Tensor.AsSpan{T}"/>). Ops are written once as generic
 /// methods (<see cref="IFloatOp"/>, <see cref="INumberOp"/>, <see cref="IRawOp"/>) and dispatched here; every dtype
 /// an op cannot handle ends in <see cref="Unsupported"/>, which names the op and the dtype.
 /// </summary>
-internal static class DTypeDispatch
+public static class DTypeDispatch
 {
     /// <summary>Runs <paramref name="op"/> for float32 or float64 tensors.</summary>
     /// <exception cref="NotSupportedException">For any other dtype (float16/bfloat16 compute in float32: convert first).</exception>
@@ -45,6 +53,15 @@ internal static class DTypeDispatch
             default: throw Unsupported(opName, dtype);
         }
     }
+
+    /// <summary>Runs <paramref name="op"/> for float32 or float64 tensors and returns its result.</summary>
+    /// <exception cref="NotSupportedException">For any other dtype.</exception>
+    public static TResult Float<TOp, TResult>(DType dtype, TOp op, string opName) where TOp : struct, IFloatFunc<TResult> => dtype switch
+    {
+        DType.Float32 => op.Run<float>(),
+        DType.Float64 => op.Run<double>(),
+        _ => throw Unsupported(opName, dtype),
+    };
 
     /// <summary>Runs <paramref name="op"/> for any numeric dtype with a native CLR arithmetic type (not float16/bfloat16).</summary>
     public static void Number<TOp>(DType dtype, TOp op, string opName) where TOp : struct, INumberOp
