@@ -50,7 +50,7 @@ internal static class GemmBlocking
     public const long SmallWork = 32 * 1024;
 
     /// <summary>The direct path for m ≤ 4 rows is memory-bound and cheap: it is threaded only from this many multiply-adds.</summary>
-    public const long SkinnyParallelWork = 1024 * 1024;
+    public const long SkinnyParallelWork = 64 * 1024;
 
     /// <summary>Products get one grid cell per thread per this many multiply-adds ...</summary>
     public const long WorkPerCell = 32L << 20;
