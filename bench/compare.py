@@ -11,7 +11,8 @@ dataset-fashion-mnist, or $FMNIST for the peers and --data for Tessera).
   /usr/bin/python3 bench/compare.py [--rounds N] [--threads T] [--suites gemm,conv,...] [--torchsharp [DLL]]
 
 One JSON line per (suite, case, metric): "tessera", "torch", "speedup_vs_torch", "median_round_speedup",
-and with --torchsharp also "torchsharp", "speedup_vs_torchsharp", "median_round_speedup_vs_torchsharp"."""
+and with --torchsharp also "torchsharp", "speedup_vs_torchsharp", "median_round_speedup_vs_torchsharp" (likewise
+"baseline" with --baseline DIR: the same benchmarks from another checkout, to show a change's effect)."""
 import argparse, json, os, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -45,6 +46,9 @@ def main():
     ap.add_argument("--data", default=None, help="Fashion-MNIST folder for Tessera's mlp/lenet (the peers read $FMNIST)")
     ap.add_argument("--torchsharp", nargs="?", const=TORCHSHARP_DLL, default=None, metavar="DLL",
                     help="also run the TorchSharp peer (default: " + os.path.relpath(TORCHSHARP_DLL, ROOT) + ")")
+    ap.add_argument("--baseline", default=None, metavar="DIR",
+                    help="also run another checkout of Tessera (built with dotnet build -c Release src/Tessera.Cli), e.g. a "
+                         "git worktree of the commit before a change: its figures appear as the peer 'baseline'")
     args = ap.parse_args()
     if args.torchsharp and not os.path.exists(args.torchsharp):
         sys.exit(f"TorchSharp peer not built: {args.torchsharp} is missing (see bench/torchsharp/README.md)")
@@ -71,6 +75,12 @@ def main():
         ("lenet", by_workload, train_metrics, cli + ["lenet"] + t + data,
          {"torch": py + [os.path.join(HERE, "torch_seed_workloads.py"), "lenet"], "torchsharp": ts and ts + ["lenet", "--no-warmup"]}),
     ]
+    if args.baseline:
+        base_dll = os.path.join(args.baseline, "src/Tessera.Cli/bin/Release/net10.0/Tessera.Cli.dll")
+        if not os.path.exists(base_dll):
+            sys.exit(f"baseline not built: {base_dll} is missing")
+        for _, _, _, ours_cmd, peer_cmds in suites:
+            peer_cmds["baseline"] = ["dotnet", base_dll, "bench"] + ours_cmd[len(cli):]
     wanted = args.suites.split(",")
     for name, key, metrics, ours_cmd, peer_cmds in suites:
         if name not in wanted:
