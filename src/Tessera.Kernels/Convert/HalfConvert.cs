@@ -15,54 +15,35 @@ internal static class HalfConvert
     private const int Grain = 1 << 15;
 
     /// <summary>dst[i] = bfloat16 bits nearest to src[i].</summary>
-    public static unsafe void FloatToBFloat16(ReadOnlySpan<float> src, Span<ushort> dst)
-    {
-        Check(src.Length, dst.Length);
-        fixed (float* s = src) fixed (ushort* d = dst)
-        {
-            float* ps = s; ushort* pd = d;
-            if (src.Length < 2 * Grain) ToBf16(ps, pd, src.Length);
-            else ParallelRuntime.For(0, src.Length, Grain, (a, b) => ToBf16(ps + a, pd + a, (int)(b - a)));
-        }
-    }
+    public static unsafe void FloatToBFloat16(ReadOnlySpan<float> src, Span<ushort> dst) => Run(src, dst, &ToBf16);
 
     /// <summary>dst[i] = the float32 value of the bfloat16 bits src[i].</summary>
-    public static unsafe void BFloat16ToFloat(ReadOnlySpan<ushort> src, Span<float> dst)
-    {
-        Check(src.Length, dst.Length);
-        fixed (ushort* s = src) fixed (float* d = dst)
-        {
-            ushort* ps = s; float* pd = d;
-            if (src.Length < 2 * Grain) FromBf16(ps, pd, src.Length);
-            else ParallelRuntime.For(0, src.Length, Grain, (a, b) => FromBf16(ps + a, pd + a, (int)(b - a)));
-        }
-    }
+    public static unsafe void BFloat16ToFloat(ReadOnlySpan<ushort> src, Span<float> dst) => Run(src, dst, &FromBf16);
 
     /// <summary>dst[i] = (Half)src[i] (ties to even).</summary>
-    public static unsafe void FloatToHalf(ReadOnlySpan<float> src, Span<Half> dst)
+    public static unsafe void FloatToHalf(ReadOnlySpan<float> src, Span<Half> dst) => Run(src, dst, &ToHalf);
+
+    /// <summary>dst[i] = (float)src[i].</summary>
+    public static unsafe void HalfToFloat(ReadOnlySpan<Half> src, Span<float> dst) => Run(src, dst, &FromHalf);
+
+    /// <summary>Runs a conversion loop over the whole span, in chunks over threads when it is long.</summary>
+    private static unsafe void Run<TS, TD>(ReadOnlySpan<TS> src, Span<TD> dst, delegate*<TS*, TD*, int, void> body)
+        where TS : unmanaged where TD : unmanaged
     {
         Check(src.Length, dst.Length);
-        fixed (float* s = src) fixed (Half* d = dst)
+        fixed (TS* s = src) fixed (TD* d = dst)
         {
-            float* ps = s; Half* pd = d;
-            if (src.Length < 2 * Grain) TensorPrimitives.ConvertToHalf(new ReadOnlySpan<float>(ps, src.Length), new Span<Half>(pd, src.Length));
-            else ParallelRuntime.For(0, src.Length, Grain, (a, b) =>
-                TensorPrimitives.ConvertToHalf(new ReadOnlySpan<float>(ps + a, (int)(b - a)), new Span<Half>(pd + a, (int)(b - a))));
+            TS* ps = s; TD* pd = d;
+            if (src.Length < 2 * Grain) body(ps, pd, src.Length);
+            else ParallelRuntime.For(0, src.Length, Grain, (a, b) => body(ps + a, pd + a, (int)(b - a)));
         }
     }
 
-    /// <summary>dst[i] = (float)src[i].</summary>
-    public static unsafe void HalfToFloat(ReadOnlySpan<Half> src, Span<float> dst)
-    {
-        Check(src.Length, dst.Length);
-        fixed (Half* s = src) fixed (float* d = dst)
-        {
-            Half* ps = s; float* pd = d;
-            if (src.Length < 2 * Grain) TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(ps, src.Length), new Span<float>(pd, src.Length));
-            else ParallelRuntime.For(0, src.Length, Grain, (a, b) =>
-                TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(ps + a, (int)(b - a)), new Span<float>(pd + a, (int)(b - a))));
-        }
-    }
+    private static unsafe void ToHalf(float* src, Half* dst, int n) =>
+        TensorPrimitives.ConvertToHalf(new ReadOnlySpan<float>(src, n), new Span<Half>(dst, n));
+
+    private static unsafe void FromHalf(Half* src, float* dst, int n) =>
+        TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(src, n), new Span<float>(dst, n));
 
     private static void Check(int src, int dst)
     {
