@@ -26,12 +26,15 @@ internal static class SpanVec
     public static void Store<T>(Vector<T> v, Span<T> s, int i) => v.StoreUnsafe(ref MemoryMarshal.GetReference(s), (nuint)i);
 
     /// <summary>
-    /// Runs <paramref name="update"/> over all <paramref name="n"/> elements of a <paramref name="dtype"/> parameter, split
-    /// into deterministic chunks when n is large. Float32 and float64 only.
+    /// Runs <paramref name="update"/> over all <paramref name="numel"/> elements of a <paramref name="dtype"/> parameter, split
+    /// into deterministic chunks when it is large. Float32 and float64 only.
     /// </summary>
     /// <exception cref="NotSupportedException">For any other dtype, naming the optimizer and the dtype.</exception>
-    public static void Run<TUpdate>(string optimizer, DType dtype, int n, TUpdate update) where TUpdate : struct, IFloatUpdate
+    public static void Run<TUpdate>(string optimizer, DType dtype, long numel, TUpdate update) where TUpdate : struct, IFloatUpdate
     {
+        if (numel > int.MaxValue)
+            throw new NotSupportedException($"{optimizer}: a parameter of {numel} elements is more than one span can hold ({int.MaxValue}).");
+        int n = (int)numel;
         switch (dtype)
         {
             case DType.Float32: Run<TUpdate, float>(n, update); break;

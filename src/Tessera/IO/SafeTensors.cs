@@ -42,8 +42,7 @@ public static class SafeTensors
             var code = CodeOf(name, tensor.DType);
             var t = tensor.Detach().Contiguous();
             long[] shape = Array.ConvertAll(t.ShapeArray(), d => (long)d);
-            int size = t.DType.ElementSize();
-            writer.Add(name, code, shape, t.Storage.Bytes.Slice(t.Offset * size, t.Numel * size));
+            writer.Add(name, code, shape, t.AsBytes());
         }
         writer.Save(path);
     }

@@ -2,7 +2,7 @@ namespace Tessera;
 
 public partial class Tensor
 {
-    private Tensor ViewOf(int[] shape, int[] strides, int offset) => new(Storage, DType, shape, strides, offset);
+    private Tensor ViewOf(int[] shape, int[] strides, long offset) => new(Storage, DType, shape, strides, offset);
 
     /// <summary>
     /// The same elements with a new shape (one entry may be -1). A view when the strides allow it,
@@ -158,7 +158,7 @@ public partial class Tensor
         var strides = (int[])_strides.Clone();
         shape[d] = len;
         strides[d] = _strides[d] * step;
-        var result = ViewOf(shape, strides, Offset + start * _strides[d]);
+        var result = ViewOf(shape, strides, Offset + (long)start * _strides[d]);
         if (NeedsGrad(this))
         {
             int[] full = _shape;
@@ -188,7 +188,7 @@ public partial class Tensor
             shape[j] = _shape[k];
             strides[j++] = _strides[k];
         }
-        var result = ViewOf(shape, strides, Offset + i * _strides[d]);
+        var result = ViewOf(shape, strides, Offset + (long)i * _strides[d]);
         if (NeedsGrad(this))
         {
             int[] full = _shape;

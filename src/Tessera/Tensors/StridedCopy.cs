@@ -8,17 +8,17 @@ internal static class StridedCopy
     private const int Grain = 1 << 15;
 
     /// <summary>dst[i] = src[i] over <paramref name="shape"/>, each side with its own offset and strides.</summary>
-    public static void Copy<T>(Span<T> src, int srcOffset, int[] srcStrides, Span<T> dst, int dstOffset, int[] dstStrides, int[] shape)
+    /// <remarks>The spans are whole storages (at most 2^31 - 1 bytes), so the offsets inside them fit an int.</remarks>
+    public static void Copy<T>(Span<T> src, long srcOffset, int[] srcStrides, Span<T> dst, long dstOffset, int[] dstStrides, int[] shape)
         where T : unmanaged
     {
-        int n = ShapeUtil.Numel(shape);
-        if (n == 0) return;
+        if (ShapeUtil.Numel(shape) == 0) return;
         var layout = new StridedLayout(shape, srcStrides, dstStrides);
         int inner = layout.InnerSize, ss = layout.InnerStride(0), ds = layout.InnerStride(1);
         int rows = layout.Rows;
         if (rows == 1 && ss == 1 && ds == 1)
         {
-            src.Slice(srcOffset, inner).CopyTo(dst.Slice(dstOffset, inner));
+            src.Slice((int)srcOffset, inner).CopyTo(dst.Slice((int)dstOffset, inner));
             return;
         }
         unsafe

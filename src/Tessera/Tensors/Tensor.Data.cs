@@ -26,8 +26,19 @@ public partial class Tensor
 
     private readonly struct CopyRawOp(Tensor src, Tensor dst) : IRawOp
     {
-        public void Run<T>() where T : unmanaged =>
+        public void Run<T>() where T : unmanaged
+        {
+            if (src.IsContiguous && dst.IsContiguous)
+            {
+                // Dense to dense, any size: chunk by chunk (a strided walk needs the whole storage as one span).
+                // T is the raw element of the dtype's size (ushort for bfloat16), hence no Chunks<T>() type check.
+                var chunks = new TensorChunks<T>(src, ChunkElements);
+                while (chunks.MoveNext())
+                    chunks.Current.CopyTo(dst.Storage.Slice<T>(dst.Offset + chunks.Start, chunks.Current.Length));
+                return;
+            }
             StridedCopy.Copy(src.Storage.AsSpan<T>(), src.Offset, src._strides, dst.Storage.AsSpan<T>(), dst.Offset, dst._strides, dst._shape);
+        }
     }
 
     /// <summary>Elements in row-major order as a new array. <typeparamref name="T"/> must match <see cref="DType"/> (bool for Bool).</summary>
@@ -70,14 +81,15 @@ public partial class Tensor
     public double GetAsDouble(params int[] index)
     {
         if (index.Length != Rank) throw new ArgumentException($"Index has {index.Length} entries but the tensor has rank {Rank}.");
-        int off = Offset;
+        long off = Offset;
         for (int i = 0; i < index.Length; i++)
         {
             int ix = index[i] < 0 ? index[i] + _shape[i] : index[i];
             if ((uint)ix >= (uint)_shape[i]) throw new IndexOutOfRangeException($"Index {index[i]} is out of range for dimension {i} of size {_shape[i]}.");
-            off += ix * _strides[i];
+            off += (long)ix * _strides[i];
         }
-        return ScalarIO.Read(DType, Storage.AsSpan<byte>(), off);
+        int size = DType.ElementSize();
+        return ScalarIO.Read(DType, Storage.Slice<byte>(off * size, size), 0);
     }
 
     /// <summary>
@@ -92,7 +104,17 @@ public partial class Tensor
         if (dtype == DType) return this;
         var src = Contiguous();
         var result = Empty(dtype, _shape);
-        Convert(src, result);
+        if (src.Numel <= ChunkElements) Convert(src, result);
+        else
+        {
+            // Elementwise, so chunking changes no value; it bounds the float32 temporary of 16-bit conversions and
+            // lets tensors of more than 2^31 elements convert.
+            for (long start = 0; start < src.Numel; start += ChunkElements)
+            {
+                int n = (int)Math.Min(ChunkElements, src.Numel - start);
+                Convert(src.FlatView(start, n), result.FlatView(start, n));
+            }
+        }
         if (dtype.IsFloatingPoint() && DType.IsFloatingPoint() && NeedsGrad(this))
         {
             DType from = DType;
