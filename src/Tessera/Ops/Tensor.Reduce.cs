@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using Tessera.Kernels.Threading;
 using Tessera.Kernels.Reduce;
 using Tessera.Ops;
 
@@ -88,16 +87,10 @@ public partial class Tensor
 
         public void Run<T>() where T : unmanaged, INumber<T>
         {
-            long numel = x.Numel;
-            int chunks = (int)((numel + ChunkElements - 1) / ChunkElements);
+            int chunks = (int)((x.Numel + ChunkElements - 1) / ChunkElements);
             var partial = new long[Math.Max(chunks, 1)];
             Tensor t = x;
-            ParallelRuntime.ForChunks(chunks, c =>
-            {
-                long start = (long)c * ChunkElements;
-                int n = (int)Math.Min(ChunkElements, numel - start);
-                partial[c] = SumChunk(t.Storage.Slice<T>(t.Offset + start, n));
-            });
+            t.ForEachChunk((start, n) => partial[start / ChunkElements] = SumChunk<T>(t.Storage.Slice<T>(t.Offset + start, n)));
             long s = 0;
             foreach (long p in partial) s += p;
             Result[0] = s;

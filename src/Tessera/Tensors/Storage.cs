@@ -188,6 +188,14 @@ internal sealed unsafe class Storage
     /// <summary>Zeroes every byte (any size).</summary>
     public void Clear() => NativeMemory.Clear(Pointer, (nuint)ByteLength);
 
+    /// <summary>Zeroes <paramref name="count"/> bytes from byte <paramref name="start"/>.</summary>
+    public void Clear(long start, long count)
+    {
+        if (start < 0 || count < 0 || start > ByteLength - count)
+            throw new ArgumentOutOfRangeException(nameof(start), $"Internal: bytes [{start}, {start}+{count}) lie outside a storage of {ByteLength} bytes.");
+        NativeMemory.Clear(Pointer + start, (nuint)count);
+    }
+
     private void ThrowOutOfRange(long start, int count) =>
         throw new InvalidOperationException($"Internal: elements [{start}, {start}+{count}) lie outside a storage of {ByteLength} bytes.");
 

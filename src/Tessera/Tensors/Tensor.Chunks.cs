@@ -1,3 +1,5 @@
+using Tessera.Kernels.Threading;
+
 namespace Tessera;
 
 public partial class Tensor
@@ -31,6 +33,27 @@ public partial class Tensor
         if (start < 0 || count < 0 || start > Numel - count)
             throw new ArgumentOutOfRangeException(nameof(start), $"Elements [{start}, {start}+{count}) are outside a tensor of {Numel} elements.");
         return new Tensor(Storage, DType, [count], [1], Offset + start);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(start, count) over consecutive chunks of [0, <see cref="Numel"/>), in parallel when
+    /// there is more than one: for elementwise work on tensors beyond one chunk, where first-touch page faults and memory
+    /// bandwidth dominate. Chunk boundaries depend only on the size.
+    /// </summary>
+    internal void ForEachChunk(Action<long, int> body)
+    {
+        long numel = Numel;
+        int chunks = (int)((numel + ChunkElements - 1) / ChunkElements);
+        if (chunks <= 1)
+        {
+            if (numel > 0) body(0, (int)numel);
+            return;
+        }
+        ParallelRuntime.ForChunks(chunks, c =>
+        {
+            long start = (long)c * ChunkElements;
+            body(start, (int)Math.Min(ChunkElements, numel - start));
+        });
     }
 
     /// <summary>True when span-based code cannot see this tensor in one piece.</summary>

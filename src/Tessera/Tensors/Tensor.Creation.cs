@@ -13,7 +13,8 @@ public partial class Tensor
     public static Tensor Zeros(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false)
     {
         var t = Empty(dtype, shape);
-        t.Storage.Clear();
+        if (t.Numel <= ChunkElements) t.Storage.Clear();
+        else ClearChunked(t);
         t.RequiresGrad = requiresGrad;
         return t;
     }
@@ -171,9 +172,21 @@ public partial class Tensor
         public void Run<T>() where T : unmanaged
         {
             T first = t.Storage.Slice<T>(t.Offset, 1)[0];
-            var chunks = new TensorChunks<T>(t, ChunkElements);   // any size; T is the raw element, so no type check
-            while (chunks.MoveNext()) chunks.Current.Fill(first);
+            // T is the raw element (ushort for bfloat16), so no Chunks<T>() type check.
+            if (t.Numel <= ChunkElements) t.Storage.Slice<T>(t.Offset, (int)t.Numel).Fill(first);
+            else FillChunked(t, first);
         }
+
+        // Separate so the closure is only allocated for tensors beyond one chunk.
+        private static void FillChunked<T>(Tensor t, T value) where T : unmanaged =>
+            t.ForEachChunk((start, n) => t.Storage.Slice<T>(t.Offset + start, n).Fill(value));
+    }
+
+    // Separate so the closure is only allocated for tensors beyond one chunk.
+    private static void ClearChunked(Tensor t)
+    {
+        int size = t.DType.ElementSize();
+        t.ForEachChunk((start, n) => t.Storage.Clear((t.Offset + start) * size, (long)n * size));
     }
 
     /// <summary>Writes element <paramref name="i"/> (row-major index) of a contiguous tensor.</summary>

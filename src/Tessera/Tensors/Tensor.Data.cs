@@ -32,14 +32,21 @@ public partial class Tensor
             {
                 // Dense to dense, any size: chunk by chunk (a strided walk needs the whole storage as one span).
                 // T is the raw element of the dtype's size (ushort for bfloat16), hence no Chunks<T>() type check.
-                var chunks = new TensorChunks<T>(src, ChunkElements);
-                while (chunks.MoveNext())
-                    chunks.Current.CopyTo(dst.Storage.Slice<T>(dst.Offset + chunks.Start, chunks.Current.Length));
+                if (src.Numel <= ChunkElements)
+                    src.Storage.Slice<T>(src.Offset, (int)src.Numel).CopyTo(dst.Storage.Slice<T>(dst.Offset, (int)src.Numel));
+                else CopyChunked<T>(src, dst);
                 return;
             }
             StridedCopy.Copy(src.Storage.AsSpan<T>(), src.Offset, src._strides, dst.Storage.AsSpan<T>(), dst.Offset, dst._strides, dst._shape);
         }
     }
+
+    // Separate from the callers so the closures are only allocated for tensors beyond one chunk.
+    private static void CopyChunked<T>(Tensor src, Tensor dst) where T : unmanaged =>
+        src.ForEachChunk((start, n) => src.Storage.Slice<T>(src.Offset + start, n).CopyTo(dst.Storage.Slice<T>(dst.Offset + start, n)));
+
+    private static void ConvertChunked(Tensor src, Tensor dst) =>
+        src.ForEachChunk((start, n) => Convert(src.FlatView(start, n), dst.FlatView(start, n)));
 
     /// <summary>Elements in row-major order as a new array. <typeparamref name="T"/> must match <see cref="DType"/> (bool for Bool).</summary>
     public T[] ToArray<T>() where T : unmanaged
@@ -109,11 +116,7 @@ public partial class Tensor
         {
             // Elementwise, so chunking changes no value; it bounds the float32 temporary of 16-bit conversions and
             // lets tensors of more than 2^31 elements convert.
-            for (long start = 0; start < src.Numel; start += ChunkElements)
-            {
-                int n = (int)Math.Min(ChunkElements, src.Numel - start);
-                Convert(src.FlatView(start, n), result.FlatView(start, n));
-            }
+            ConvertChunked(src, result);
         }
         if (dtype.IsFloatingPoint() && DType.IsFloatingPoint() && NeedsGrad(this))
         {
