@@ -20,6 +20,7 @@ public partial class Tensor
         bool all = dims is null || dims.Length == 0;
         if (all && (!DType.IsFloatingPoint() || IsHuge || (DType.IsReducedPrecision() && Numel > ChunkElements)))
             return SumAll(keepDim);
+        RejectHuge("Sum over chosen dims");
         if (!DType.IsFloatingPoint())
         {
             var plan0 = new ReducePlan(To(DType.Int64), dims, keepDim, allowInner: false);
@@ -36,6 +37,14 @@ public partial class Tensor
             y.SetGradFn("SumBackward", [this], g => [g.Reshape(kept).Expand(shape).Contiguous()]);
         }
         return y;
+    }
+
+    // Before any widening copy: converting a tensor of billions of elements to int64 or float64 only to fail later
+    // would allocate tens of gigabytes.
+    private void RejectHuge(string op)
+    {
+        if (IsHuge)
+            throw new InvalidOperationException($"{op} of a tensor of {Numel} elements (shape {ShapeUtil.Format(Shape)}) is not supported (more than {int.MaxValue}); Sum() over all dims is.");
     }
 
     /// <summary>Sum over one dim.</summary>
@@ -116,6 +125,7 @@ public partial class Tensor
     /// <summary>Mean over <paramref name="dims"/> (all dims when null).</summary>
     public Tensor Mean(int[]? dims = null, bool keepDim = false)
     {
+        if (!DType.IsFloatingPoint() || (dims is not null && dims.Length != 0)) RejectHuge("Mean");
         var x = FloatSelf();
         long count = ReducedCount(dims);
         return x.Sum(dims, keepDim).Div(count);
@@ -134,6 +144,7 @@ public partial class Tensor
     /// <summary>Variance over <paramref name="dims"/> with Bessel's <paramref name="correction"/> (1 = unbiased, as PyTorch's default).</summary>
     public Tensor Var(int[]? dims = null, int correction = 1, bool keepDim = false)
     {
+        RejectHuge("Var");
         if (DType.IsReducedPrecision()) return To(DType.Float32).Var(dims, correction, keepDim).To(DType);
         var x = FloatSelf();
         var plan = new ReducePlan(x, dims, keepDim);
@@ -165,6 +176,7 @@ public partial class Tensor
 
     private Tensor ExtremeAll(bool isMax)
     {
+        RejectHuge(isMax ? "Max" : "Min");
         if (Numel == 0) throw new InvalidOperationException($"{(isMax ? "Max" : "Min")}() of an empty tensor is undefined (shape {ShapeUtil.Format(Shape)}).");
         // Max and min are exact in float32, so float16/bfloat16 round-trip without loss.
         if (DType.IsReducedPrecision()) return To(DType.Float32).ExtremeAll(isMax).To(DType);
@@ -199,6 +211,7 @@ public partial class Tensor
 
     private static (Tensor, Tensor) Extreme(Tensor self, int dim, bool keepDim, bool isMax)
     {
+        self.RejectHuge(isMax ? "Max" : "Min");
         if (self.Rank == 0)
         {
             ShapeUtil.NormalizeDim(dim, 0);

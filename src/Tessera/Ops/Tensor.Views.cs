@@ -80,9 +80,11 @@ public partial class Tensor
         if (s > e) throw new ArgumentException($"Flatten start dim {startDim} comes after end dim {endDim}.");
         var shape = new List<int>();
         for (int i = 0; i < s; i++) shape.Add(_shape[i]);
-        int merged = 1;
+        long merged = 1;
         for (int i = s; i <= e; i++) merged *= _shape[i];
-        shape.Add(merged);
+        if (merged > int.MaxValue)
+            throw new ArgumentException($"Flatten({startDim}, {endDim}) of shape {ShapeUtil.Format(Shape)} would make a dimension of {merged} elements, more than {int.MaxValue}.");
+        shape.Add((int)merged);
         for (int i = e + 1; i < Rank; i++) shape.Add(_shape[i]);
         return Reshape(shape.ToArray());
     }

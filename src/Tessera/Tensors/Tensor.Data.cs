@@ -49,8 +49,10 @@ public partial class Tensor
         src.ForEachChunk((start, n) => Convert(src.FlatView(start, n), dst.FlatView(start, n)));
 
     /// <summary>Elements in row-major order as a new array. <typeparamref name="T"/> must match <see cref="DType"/> (bool for Bool).</summary>
+    /// <exception cref="InvalidOperationException">When the tensor has more elements than an array can hold.</exception>
     public T[] ToArray<T>() where T : unmanaged
     {
+        if (IsHuge) ThrowTooLargeForSpan();   // before Contiguous() copies gigabytes for nothing
         if (typeof(T) == typeof(bool))
         {
             if (DType != DType.Bool) throw new InvalidOperationException($"Tensor has dtype {DType.Name()}, not bool.");
@@ -63,8 +65,10 @@ public partial class Tensor
     }
 
     /// <summary>Elements converted to double in row-major order (any dtype).</summary>
+    /// <exception cref="InvalidOperationException">When the tensor has more elements than an array can hold.</exception>
     public double[] ToDoubleArray()
     {
+        if (IsHuge) ThrowTooLargeForSpan();
         var c = To(DType.Float64).Contiguous();
         return c.Span<double>().ToArray();
     }

@@ -59,8 +59,17 @@ public class LargeTensorTests(ITestOutputHelper output)
             Assert.Equal(Row - 4 + 3 * 7 + 253L, u8.Sum().Item<long>());
         }
 
-        var ex = Assert.Throws<InvalidOperationException>(() => t.AsSpan<sbyte>());
-        Assert.Equal($"The tensor (shape [2049, 1048576], int8) has {expectedNumel} elements, more than a Span can hold; use chunked access.", ex.Message);
+        // Span-based paths refuse with one clear message instead of overflowing (and before copying anything).
+        string tooLarge = $"The tensor (shape [2049, 1048576], int8) has {expectedNumel} elements, more than a Span can hold; use chunked access.";
+        Assert.Equal(tooLarge, Assert.Throws<InvalidOperationException>(() => t.AsSpan<sbyte>()).Message);
+        Assert.Equal(tooLarge, Assert.Throws<InvalidOperationException>(() => t.ToArray<sbyte>()).Message);
+        Assert.Equal($"tensor(<{expectedNumel} elements>, shape=[2049, 1048576], dtype=int8)", t.ToString());
+        Assert.Equal($"Sum over chosen dims of a tensor of {expectedNumel} elements (shape [2049, 1048576]) is not supported (more than 2147483647); Sum() over all dims is.",
+            Assert.Throws<InvalidOperationException>(() => t.Sum(1)).Message);
+        Assert.Equal($"Max of a tensor of {expectedNumel} elements (shape [2049, 1048576]) is not supported (more than 2147483647); Sum() over all dims is.",
+            Assert.Throws<InvalidOperationException>(() => t.Max()).Message);
+        Assert.Equal($"Flatten(0, -1) of shape [2049, 1048576] would make a dimension of {expectedNumel} elements, more than 2147483647.",
+            Assert.Throws<ArgumentException>(() => t.Flatten()).Message);
         output.WriteLine($"int8 fill, 2 sums, narrow, clone and convert at long offsets: {sw.ElapsedMilliseconds} ms");
     }
 
