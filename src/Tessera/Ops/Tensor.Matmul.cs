@@ -135,10 +135,10 @@ public partial class Tensor
         switch (y.DType)
         {
             case DType.Float32:
-                Sgemm.Compute(a.Transposed, b.Transposed, m, n, k, 1f, a.Floats, a.Ld, b.Floats, b.Ld, beta, y.Storage.AsSpan<float>()[y.SpanOffset..], ldc);
+                Sgemm.Compute(a.Transposed, b.Transposed, m, n, k, 1f, a.Floats, a.Ld, b.Floats, b.Ld, beta, y.StorageFrom<float>(), ldc);
                 break;
             case DType.Float64:
-                Dgemm.Compute(a.Transposed, b.Transposed, m, n, k, 1.0, a.Doubles, a.Ld, b.Doubles, b.Ld, beta, y.Storage.AsSpan<double>()[y.SpanOffset..], ldc);
+                Dgemm.Compute(a.Transposed, b.Transposed, m, n, k, 1.0, a.Doubles, a.Ld, b.Doubles, b.Ld, beta, y.StorageFrom<double>(), ldc);
                 break;
             default: throw DTypeDispatch.Unsupported("matmul", y.DType);
         }

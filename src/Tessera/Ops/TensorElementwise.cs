@@ -63,6 +63,7 @@ internal static class TensorElementwise
             ShapeUtil.BroadcastStrides(a.Shape, a.Strides, shape),
             ShapeUtil.BroadcastStrides(b.Shape, b.Strides, shape),
             y.StridesRef);
+        layout.CheckRowReach("elementwise op");
         T* pa = Ptr<T>(a), pb = Ptr<T>(b), py = Ptr<T>(y);
         int inner = layout.InnerSize, sa = layout.InnerStride(0), sb = layout.InnerStride(1);
         int rows = layout.Rows;
@@ -175,6 +176,7 @@ internal static class TensorElementwise
             ShapeUtil.BroadcastStrides(a.Shape, a.Strides, shape),
             ShapeUtil.BroadcastStrides(b.Shape, b.Strides, shape),
             y.StridesRef);
+        layout.CheckRowReach("comparison");
         T* pa = Ptr<T>(a), pb = Ptr<T>(b);
         byte* py = Ptr<byte>(y);
         int inner = layout.InnerSize, sa = layout.InnerStride(0), sb = layout.InnerStride(1);

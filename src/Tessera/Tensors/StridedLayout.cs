@@ -66,6 +66,18 @@ internal readonly struct StridedLayout
         }
     }
 
+    /// <summary>
+    /// Throws unless every operand's innermost row spans less than 2^31 elements: the kernels step through a row with
+    /// int index * stride (a strided row over a huge storage, such as one column of a 2049 x 2^20 matrix, would not).
+    /// </summary>
+    public void CheckRowReach(string op)
+    {
+        long inner = InnerSize;
+        foreach (int[] s in Strides)
+            if (inner * Math.Abs((long)s[^1]) > int.MaxValue)
+                throw new InvalidOperationException($"{op}: a strided row of {inner} elements with stride {s[^1]} reaches past 2^31 elements; make the operand contiguous first.");
+    }
+
     /// <summary>Element offset of row <paramref name="row"/> for operand <paramref name="operand"/>.</summary>
     public long RowOffset(int operand, int row)
     {

@@ -37,7 +37,13 @@ public partial class Tensor
                 else CopyChunked<T>(src, dst);
                 return;
             }
-            StridedCopy.Copy(src.Storage.AsSpan<T>(), src.Offset, src._strides, dst.Storage.AsSpan<T>(), dst.Offset, dst._strides, dst._shape);
+            unsafe
+            {
+                StridedCopy.Copy((T*)src.Storage.Pointer + src.Offset, src._strides, (T*)dst.Storage.Pointer + dst.Offset, dst._strides, dst._shape);
+            }
+            // The pointers come from the storages: keep their owners alive until the copy is done.
+            GC.KeepAlive(src);
+            GC.KeepAlive(dst);
         }
     }
 

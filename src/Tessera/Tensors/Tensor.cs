@@ -126,6 +126,17 @@ public partial class Tensor : IDisposable
         }
     }
 
+    /// <summary>
+    /// The storage from this view's first element to its end (at most 2^31 - 1 elements), typed: for strided kernels such
+    /// as GEMM that index a view by its strides. Works on storages of any size, e.g. a view into a 2 GB embedding.
+    /// </summary>
+    internal Span<T> StorageFrom<T>() where T : unmanaged
+    {
+        CheckType<T>();
+        long remaining = Storage.ByteLength / Unsafe.SizeOf<T>() - Offset;
+        return Storage.Slice<T>(Offset, (int)Math.Min(remaining, int.MaxValue));
+    }
+
     /// <summary><see cref="Numel"/> as a span length.</summary>
     /// <exception cref="InvalidOperationException">When the tensor has more elements than a span can hold.</exception>
     internal int SpanLength

@@ -52,6 +52,13 @@ public class LargeTensorTests(ITestOutputHelper output)
             Assert.Equal(7, copy.GetAsDouble(1, 5));
             Assert.Equal(2L * Row + 18, copy.Sum().Item<long>());
         }
+        // A strided view (one column) whose rows lie 2^20 elements apart, reaching past 2^31.
+        using (var column = t.Narrow(1, 6, 1).Clone())
+        {
+            Assert.Equal(new long[] { 2049, 1 }, Array.ConvertAll(column.ShapeArray(), d => (long)d));
+            Assert.Equal(7, column.GetAsDouble(2048, 0));
+            Assert.Equal(2048L + 7, column.Sum().Item<long>());
+        }
         row.Narrow(1, 9, 1).Fill_(-3);
         using (var u8 = row.To(DType.UInt8))   // int8 -> uint8 wraps, as PyTorch: -3 becomes 253
         {
