@@ -126,6 +126,16 @@ public class LargeTensorTests(ITestOutputHelper output)
 
         using var bytes = Tensor.Full([n], 3, DType.UInt8);
         Assert.Equal(3L * n, bytes.Sum().Item<long>());
+        long seen = 0;
+        var starts = new List<long>();
+        foreach (Span<byte> chunk in bytes.Chunks<byte>())
+        {
+            starts.Add(seen);
+            Assert.True(chunk.IndexOfAnyExcept((byte)3) < 0);
+            seen += chunk.Length;
+        }
+        Assert.Equal(n, seen);
+        Assert.Equal(new long[] { 0, Tensor.ChunkElements, 2L * Tensor.ChunkElements }, starts);
         bytes.Zero_();
         Assert.Equal(0L, bytes.Sum().Item<long>());
     }
