@@ -58,10 +58,11 @@ public partial class Tensor
                 next = (long)_strides[p] * _shape[p];
             }
             long covered = 1;
-            int stride = innerStride;
+            long stride = innerStride;
             while (ti >= 0 && covered < chunkSize)
             {
-                result[ti] = stride;
+                if (stride > int.MaxValue) return null;   // the copy's own strides decide whether the shape can exist
+                result[ti] = (int)stride;
                 covered *= target[ti];
                 stride *= target[ti];
                 ti--;
@@ -159,7 +160,10 @@ public partial class Tensor
         var shape = (int[])_shape.Clone();
         var strides = (int[])_strides.Clone();
         shape[d] = len;
-        strides[d] = _strides[d] * step;
+        long stepped = (long)_strides[d] * step;
+        if (len > 1 && stepped > int.MaxValue)
+            throw new ArgumentException($"Slice step {step} of dimension {d} (stride {_strides[d]}) gives a stride of {stepped}, more than {int.MaxValue}.");
+        strides[d] = (int)Math.Min(stepped, int.MaxValue);   // a dim of size 0 or 1 never steps
         var result = ViewOf(shape, strides, Offset + (long)start * _strides[d]);
         if (NeedsGrad(this))
         {
@@ -238,7 +242,8 @@ public partial class Tensor
         int d = ShapeUtil.NormalizeDim(dim, Rank + 1);
         var shape = new List<int>(_shape);
         var strides = new List<int>(_strides);
-        int stride = d < Rank ? _strides[d] * _shape[d] : 1;
+        // The new dim has size 1, so its stride is never stepped: clamp instead of overflowing on huge tensors.
+        int stride = d < Rank ? (int)Math.Min((long)_strides[d] * _shape[d], int.MaxValue) : 1;
         shape.Insert(d, 1);
         strides.Insert(d, stride);
         var result = ViewOf(shape.ToArray(), strides.ToArray(), Offset);

@@ -59,8 +59,13 @@ internal static class ShapeUtil
         for (int i = shape.Length - 1; i >= 0; i--)
         {
             if (s > int.MaxValue)
-                throw new ArgumentException($"Shape {Format(shape)}: the stride of dimension {i} is {s}, more than {int.MaxValue} (strides are 32-bit; only counts and offsets are 64-bit).");
-            strides[i] = (int)s;
+            {
+                // A dim of size 0 or 1 is never stepped, so its stride may be clamped: [1, 32768, 131072] logits exist.
+                if (shape[i] > 1)
+                    throw new ArgumentException($"Shape {Format(shape)}: the stride of dimension {i} is {s}, more than {int.MaxValue} (strides are 32-bit; only counts and offsets are 64-bit).");
+                strides[i] = int.MaxValue;
+            }
+            else strides[i] = (int)s;
             s *= Math.Max(shape[i], 1);
         }
         return strides;

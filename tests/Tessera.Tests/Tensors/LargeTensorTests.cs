@@ -151,5 +151,8 @@ public class LargeTensorTests(ITestOutputHelper output)
 
         var stride = Assert.Throws<ArgumentException>(() => Tensor.Empty([2, 1 << 16, 1 << 16], DType.Int8));
         Assert.Equal("Shape [2, 65536, 65536]: the stride of dimension 0 is 4294967296, more than 2147483647 (strides are 32-bit; only counts and offsets are 64-bit).", stride.Message);
+
+        // A leading dim of size 1 is never stepped, so its stride need not fit (only the shape is checked, nothing allocated).
+        Assert.Equal(new[] { int.MaxValue, 65536, 1 }, ShapeUtil.ContiguousStrides([1, 65536, 65536]));
     }
 }
