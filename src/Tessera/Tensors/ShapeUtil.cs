@@ -13,7 +13,8 @@ internal static class ShapeUtil
         foreach (int d in shape)
         {
             if (d == 0) return 0;
-            if (d > 0 && n > long.MaxValue / d)
+            // Below 2^32 times a dim below 2^31 cannot overflow: the division runs only for already huge counts.
+            if (n >= 1L << 32 && d > 0 && n > long.MaxValue / d)
                 throw new ArgumentException($"Shape {Format(shape)} has more elements than a 64-bit count can hold.");
             n *= d;
         }
@@ -38,10 +39,18 @@ internal static class ShapeUtil
         foreach (int d in shape)
             if (d < 0) throw new ArgumentException($"Shape {Format(shape)} has a negative dimension {d}.");
         long n = Numel(shape);
-        if (n > MaxAllocationBytes / elementSize)
+        if (n > MaxAllocationBytes / 8 && n > MaxAllocationBytes / elementSize)   // the first test is a constant
             throw new ArgumentException($"Shape {Format(shape)} has {n} elements of {elementSize} bytes, more than one allocation can hold ({MaxAllocationBytes} bytes).");
-        ContiguousStrides(shape);
+        long s = 1;   // the strides ContiguousStrides will make, checked without allocating them
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            if (s > int.MaxValue && shape[i] > 1) ThrowStrideOverflow(shape, i, s);
+            s *= Math.Max(shape[i], 1);
+        }
     }
+
+    private static void ThrowStrideOverflow(ReadOnlySpan<int> shape, int dim, long stride) =>
+        throw new ArgumentException($"Shape {Format(shape)}: the stride of dimension {dim} is {stride}, more than {int.MaxValue} (strides are 32-bit; only counts and offsets are 64-bit).");
 
     /// <summary>The largest byte size a storage may have (what a 64-bit address space can plausibly map: 2^56).</summary>
     public const long MaxAllocationBytes = 1L << 56;
@@ -61,8 +70,7 @@ internal static class ShapeUtil
             if (s > int.MaxValue)
             {
                 // A dim of size 0 or 1 is never stepped, so its stride may be clamped: [1, 32768, 131072] logits exist.
-                if (shape[i] > 1)
-                    throw new ArgumentException($"Shape {Format(shape)}: the stride of dimension {i} is {s}, more than {int.MaxValue} (strides are 32-bit; only counts and offsets are 64-bit).");
+                if (shape[i] > 1) ThrowStrideOverflow(shape, i, s);
                 strides[i] = int.MaxValue;
             }
             else strides[i] = (int)s;
