@@ -95,6 +95,8 @@ public class LargeTensorTests(ITestOutputHelper output)
         // The exact sum rounded once to bfloat16 (8 significant bits): 2^30 + 2^20 rounds to 2^30.
         Assert.Equal((double)(float)(BFloat16)(float)expectedNumel, got);
         Assert.InRange(got, expectedNumel * (1 - 1.0 / 256), expectedNumel * (1 + 1.0 / 256));
+        // Mean over all dims: the chunked sum divided by the 64-bit count (exactly 1, within bfloat16's 2^-8 steps).
+        Assert.InRange(t.Mean().ItemAsDouble(), 1 - 1.0 / 128, 1 + 1.0 / 128);
 
         // Element access past 2^31 bytes: the last row, through a view and through the float32 conversion of a slice.
         var last = t.Narrow(0, 1024, 1).Narrow(1, Row - 4, 4);
