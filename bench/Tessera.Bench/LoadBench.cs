@@ -42,7 +42,7 @@ public static class LoadBench
         {
             checksum += t.To(t.DType.ComputeType()).Sum().ItemAsDouble();
             elements += t.Numel;
-            bytes += (long)t.Numel * t.DType.ElementSize();
+            bytes += t.Numel * t.DType.ElementSize();
         }
         double touchMs = sw.Elapsed.TotalMilliseconds;
         var afterTouch = ReadRss();

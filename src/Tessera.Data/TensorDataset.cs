@@ -51,9 +51,9 @@ public class TensorDataset : Dataset<Sample>, IBatchSource
         var shape = source.ShapeArray();
         shape[0] = indices.Length;
         var result = Tensor.Empty(shape, source.DType);
-        int rowBytes = (source.Numel / Math.Max(1, source.Size(0))) * source.DType.ElementSize();
+        var src = source.AsBytes();   // throws beyond 2^31 bytes, so a row's byte count fits an int
+        int rowBytes = (int)(source.Numel / Math.Max(1, source.Size(0))) * source.DType.ElementSize();
         if (rowBytes == 0) return result;
-        var src = source.AsBytes();
         var dst = result.AsBytes();
         for (int p = 0; p < indices.Length; p++)
             src.Slice(indices[p] * rowBytes, rowBytes).CopyTo(dst.Slice(p * rowBytes, rowBytes));

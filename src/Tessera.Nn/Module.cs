@@ -127,7 +127,7 @@ public abstract class Module
     public IEnumerable<Tensor> Buffers() => NamedBuffers().Select(b => b.Buffer);
 
     /// <summary>Total number of parameter elements.</summary>
-    public long ParameterCount => Parameters().Sum(p => (long)p.Numel);
+    public long ParameterCount => Parameters().Sum(p => p.Numel);
 
     /// <summary>Sets training mode on this module and all descendants.</summary>
     public Module Train(bool mode = true)

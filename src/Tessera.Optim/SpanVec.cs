@@ -26,15 +26,17 @@ internal static class SpanVec
     public static void Store<T>(Vector<T> v, Span<T> s, int i) => v.StoreUnsafe(ref MemoryMarshal.GetReference(s), (nuint)i);
 
     /// <summary>
-    /// Runs <paramref name="update"/> over all <paramref name="n"/> elements of a <paramref name="dtype"/> parameter, split
-    /// into deterministic chunks when n is large. Float32 and float64 only.
+    /// Runs <paramref name="update"/> over all <paramref name="numel"/> elements of a <paramref name="dtype"/> parameter, split
+    /// into deterministic chunks when it is large. Float32 and float64 only.
     /// </summary>
     /// <exception cref="NotSupportedException">For any other dtype, naming the optimizer and the dtype.</exception>
-    public static void Run<TUpdate>(string optimizer, DType dtype, int n, TUpdate update) where TUpdate : struct, IFloatUpdate
+    public static void Run<TUpdate>(string optimizer, DType dtype, long numel, TUpdate update) where TUpdate : struct, IFloatUpdate
     {
+        if (numel > int.MaxValue)
+            throw new NotSupportedException($"{optimizer}: a parameter of {numel} elements is more than one span can hold ({int.MaxValue}).");
         // Optimizers say more than the generic message: reduced-precision training keeps float32 master weights.
         if (dtype is not (DType.Float32 or DType.Float64)) throw Unsupported(optimizer, dtype);
-        DTypeDispatch.Float(dtype, new ChunkedUpdate<TUpdate>(n, update), optimizer);
+        DTypeDispatch.Float(dtype, new ChunkedUpdate<TUpdate>((int)numel, update), optimizer);
     }
 
     private readonly struct ChunkedUpdate<TUpdate>(int n, TUpdate update) : IFloatOp where TUpdate : struct, IFloatUpdate

@@ -42,8 +42,7 @@ public static class SafeTensors
             var code = CodeOf(name, tensor.DType);
             var t = tensor.Detach().Contiguous();
             long[] shape = Array.ConvertAll(t.ShapeArray(), d => (long)d);
-            int size = t.DType.ElementSize();
-            writer.Add(name, code, shape, t.Storage.Bytes.Slice(t.Offset * size, t.Numel * size));
+            writer.Add(name, code, shape, t.AsBytes());
         }
         writer.Save(path);
     }
@@ -90,8 +89,8 @@ public static class SafeTensors
                 throw new NotSupportedException($"Tensor '{e.Name}' in '{path}' has dimension {i} of size {d}; Tessera dimensions are below 2^31.");
             shape[i] = (int)d;
         }
-        if (e.ElementCount > int.MaxValue)
-            throw new NotSupportedException($"Tensor '{e.Name}' in '{path}' has {e.ElementCount} elements; Tessera tensors hold fewer than 2^31.");
+        try { ShapeUtil.ContiguousStrides(shape); }   // counts are 64-bit, strides 32-bit
+        catch (ArgumentException ex) { throw new NotSupportedException($"Tensor '{e.Name}' in '{path}': {ex.Message}", ex); }
         if (e.DType == SafeTensorsDType.Bool) CheckBool(file.GetBytes(e), e.Name, path);
 
         bool aligned = (file.DataOffset + e.DataBegin) % dtype.ElementSize() == 0;

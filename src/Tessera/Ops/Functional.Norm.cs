@@ -31,9 +31,9 @@ public static partial class Functional
         foreach (var (t, name) in new[] { (weight, "weight"), (bias, "bias") })
             if (t is not null && !t.Shape.SequenceEqual(normalizedShape))
                 throw new ArgumentException($"LayerNorm: {name} has shape {ShapeUtil.Format(t.Shape)}, expected {ShapeUtil.Format(normalizedShape)}.");
-        int n = ShapeUtil.Numel(normalizedShape);
+        int n = ShapeUtil.NumelInt(normalizedShape, "LayerNorm");
         var xc = x.Detach().Contiguous();
-        int rows = n == 0 ? 0 : xc.Numel / n;
+        int rows = n == 0 ? 0 : xc.SpanLength / n;
         var w = weight?.Detach().To(x.DType).Contiguous();
         var b = bias?.Detach().To(x.DType).Contiguous();
         var y = xc.EmptyLike();
@@ -90,7 +90,7 @@ public static partial class Functional
         if (!training && (runningMean is null || runningVar is null))
             throw new ArgumentException("BatchNorm in evaluation mode needs running_mean and running_var.");
         int nb = x.Shape[0];
-        int hw = nb * c == 0 ? 0 : x.Numel / (nb * c);
+        int hw = nb * c == 0 ? 0 : ShapeUtil.NumelInt(x.Shape[Math.Min(2, x.Rank)..], "BatchNorm");
         if (training && nb * hw <= 1)
             throw new ArgumentException($"BatchNorm in training needs more than 1 value per channel, got input shape {ShapeUtil.Format(x.Shape)}.");
         DType dt = x.DType;
@@ -160,7 +160,7 @@ public static partial class Functional
         foreach (long i in flat.Span<long>())
             if (i < 0 || i >= v) throw new ArgumentOutOfRangeException(nameof(indices), $"Embedding index {i} is out of range for {v} embeddings.");
         var w = weight.Detach().Contiguous();
-        var rows = Tensor.Empty(dt, flat.Numel, d);
+        var rows = Tensor.Empty(dt, flat.SpanLength, d);
         if (rows.Numel > 0)
         {
             // A gather only moves bits, so 16-bit tables go through the kernel as Half whatever their format.

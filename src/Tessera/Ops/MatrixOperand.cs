@@ -29,6 +29,6 @@ internal readonly struct MatrixOperand
         return new MatrixOperand(t.Contiguous(), false, Math.Max(cols, 1));
     }
 
-    public ReadOnlySpan<float> Floats => Tensor.Storage.AsSpan<float>()[Tensor.Offset..];
-    public ReadOnlySpan<double> Doubles => Tensor.Storage.AsSpan<double>()[Tensor.Offset..];
+    public ReadOnlySpan<float> Floats => Tensor.StorageFrom<float>();
+    public ReadOnlySpan<double> Doubles => Tensor.StorageFrom<double>();
 }

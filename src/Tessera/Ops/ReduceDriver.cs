@@ -23,6 +23,8 @@ internal readonly struct ReducePlan
     /// <param name="allowInner">Allow an (outer, reduce, inner) layout without copying when the reduced dims are one block of a contiguous tensor; otherwise reduced dims are permuted last (Inner = 1).</param>
     public ReducePlan(Tensor x, int[]? dims, bool keepDim, bool allowInner = true)
     {
+        if (x.IsHuge)
+            throw new InvalidOperationException($"Reductions over chosen dims of a tensor of {x.Numel} elements (shape {ShapeUtil.Format(x.Shape)}) are not supported (more than {int.MaxValue}); Sum() over all dims is.");
         Dims = ShapeUtil.NormalizeDims(dims, x.Rank);
         var isReduced = new bool[x.Rank];
         foreach (int d in Dims) isReduced[d] = true;

@@ -76,10 +76,10 @@ public partial class Tensor
     /// <summary>Storage offsets (relative to the view's offset, plus it) of every position of <paramref name="shape"/>, skipping <paramref name="skipDim"/>.</summary>
     private static int[] ScatterOffsets(Tensor t, int skipDim, int[] shape)
     {
-        int n = ShapeUtil.Numel(shape);
+        int n = ShapeUtil.NumelInt(shape, "scatter/gather index");
         var result = new int[n];
         var counter = new int[shape.Length];
-        int baseOffset = skipDim >= 0 ? t.Offset : 0;
+        int baseOffset = skipDim >= 0 ? t.SpanOffset : 0;
         for (int p = 0; p < n; p++)
         {
             int off = baseOffset;
@@ -100,7 +100,7 @@ public partial class Tensor
 
     private readonly struct CopyElementOp(Tensor src, int srcOffset, Tensor dst, int dstIndex) : IRawOp
     {
-        public void Run<T>() where T : unmanaged => dst.Storage.AsSpan<T>()[dst.Offset + dstIndex] = src.Storage.AsSpan<T>()[srcOffset];
+        public void Run<T>() where T : unmanaged => dst.Storage.AsSpan<T>()[dst.SpanOffset + dstIndex] = src.Storage.AsSpan<T>()[srcOffset];
     }
 
     // Adds in index order, so the result is deterministic.
@@ -119,7 +119,7 @@ public partial class Tensor
                 long j = iv[p];
                 if (j < 0) j += size;
                 if ((ulong)j >= (ulong)size) throw new IndexOutOfRangeException($"ScatterAdd index {iv[p]} is out of range for dimension {d} of size {size}.");
-                ys[offsets[p] + (int)j * y._strides[d]] += ss[s.Offset + srcOffsets[p]];
+                ys[offsets[p] + (int)j * y._strides[d]] += ss[s.SpanOffset + srcOffsets[p]];
             }
         }
     }

@@ -32,7 +32,7 @@ public partial class Tensor
             return Mm(a.Reshape(-1, k), b).Reshape([.. lead, m, n]);
         }
         int[] batch = ShapeUtil.BroadcastShapes(a._shape[..^2], b._shape[..^2]);
-        int bsz = ShapeUtil.Numel(batch);
+        int bsz = ShapeUtil.NumelInt(batch, "Matmul batch");
         var a3 = a.Expand([.. batch, m, k]).Reshape(bsz, m, k);
         var b3 = b.Expand([.. batch, k, n]).Reshape(bsz, k, n);
         return Bmm(a3, b3).Reshape([.. batch, m, n]);
@@ -140,10 +140,10 @@ public partial class Tensor
         switch (y.DType)
         {
             case DType.Float32:
-                Sgemm.Compute(a.Transposed, b.Transposed, m, n, k, 1f, a.Floats, a.Ld, b.Floats, b.Ld, beta, y.Storage.AsSpan<float>()[y.Offset..], ldc);
+                Sgemm.Compute(a.Transposed, b.Transposed, m, n, k, 1f, a.Floats, a.Ld, b.Floats, b.Ld, beta, y.StorageFrom<float>(), ldc);
                 break;
             case DType.Float64:
-                Dgemm.Compute(a.Transposed, b.Transposed, m, n, k, 1.0, a.Doubles, a.Ld, b.Doubles, b.Ld, beta, y.Storage.AsSpan<double>()[y.Offset..], ldc);
+                Dgemm.Compute(a.Transposed, b.Transposed, m, n, k, 1.0, a.Doubles, a.Ld, b.Doubles, b.Ld, beta, y.StorageFrom<double>(), ldc);
                 break;
             default: throw DTypeDispatch.Unsupported("matmul", y.DType);
         }

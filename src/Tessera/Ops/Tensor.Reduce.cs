@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Tessera.Kernels.Reduce;
 using Tessera.Ops;
 
@@ -9,8 +10,17 @@ public partial class Tensor
     private Tensor FloatSelf() => DType.IsFloatingPoint() ? this : To(DType.Float32);
 
     /// <summary>Sum over <paramref name="dims"/> (all dims when null).</summary>
+    /// <remarks>
+    /// Integer and bool tensors sum to int64 (wrapping, as PyTorch). A sum over all dims walks the data in chunks, so it
+    /// works on tensors of more than 2^31 elements; float16/bfloat16 chunks are summed in float32, the partial sums added
+    /// in float64 and the result rounded once.
+    /// </remarks>
     public Tensor Sum(int[]? dims = null, bool keepDim = false)
     {
+        bool all = dims is null || dims.Length == 0;
+        if (all && (!DType.IsFloatingPoint() || IsHuge || (DType.IsReducedPrecision() && Numel > ChunkElements)))
+            return SumAll(keepDim);
+        RejectHuge("Sum over chosen dims");
         if (!DType.IsFloatingPoint())
         {
             var plan0 = new ReducePlan(To(DType.Int64), dims, keepDim, allowInner: false);
@@ -29,23 +39,104 @@ public partial class Tensor
         return y;
     }
 
+    // Before any widening copy: converting a tensor of billions of elements to int64 or float64 only to fail later
+    // would allocate tens of gigabytes.
+    private void RejectHuge(string op)
+    {
+        if (IsHuge)
+            throw new InvalidOperationException($"{op} of a tensor of {Numel} elements (shape {ShapeUtil.Format(Shape)}) is not supported (more than {int.MaxValue}); Sum() over all dims is.");
+    }
+
     /// <summary>Sum over one dim.</summary>
     public Tensor Sum(int dim, bool keepDim = false) => Sum([dim], keepDim);
+
+    /// <summary>
+    /// Sum of every element, chunk by chunk over the contiguous data: exact (wrapping) int64 for integers and bool;
+    /// for floats, each chunk through the float kernel (float32 for 16-bit floats) and the chunk sums added in float64.
+    /// </summary>
+    private Tensor SumAll(bool keepDim)
+    {
+        var x = Contiguous();
+        Tensor y;
+        if (!DType.IsFloatingPoint())
+        {
+            var op = new IntegerSumOp(x);
+            DTypeDispatch.Number(DType, op, "sum");
+            y = Scalar(op.Result[0], DType.Int64);
+        }
+        else
+        {
+            double total = 0;
+            for (long start = 0; start < x.Numel; start += ChunkElements)
+            {
+                int n = (int)Math.Min(ChunkElements, x.Numel - start);
+                var chunk = x.FlatView(start, n);
+                var wide = chunk.DType.IsReducedPrecision() ? chunk.To(DType.Float32) : chunk;
+                using (var s = wide.Sum()) total += s.ItemAsDouble();
+                if (!ReferenceEquals(wide, chunk)) wide.Dispose();
+            }
+            y = Scalar(total, DType);
+        }
+        if (!ReferenceEquals(x, this)) x.Dispose();
+        int[] kept = new int[Rank];
+        Array.Fill(kept, 1);
+        if (keepDim) y = y.Reshape(kept);
+        if (NeedsGrad(this))
+        {
+            int[] shape = _shape;
+            y.SetGradFn("SumBackward", [this], g => [g.Reshape(kept).Expand(shape).Contiguous()]);
+        }
+        return y;
+    }
+
+    // Chunk sums in parallel; integer addition wraps associatively, so the result does not depend on the split.
+    private readonly struct IntegerSumOp(Tensor x) : INumberOp
+    {
+        public readonly long[] Result = new long[1];
+
+        public void Run<T>() where T : unmanaged, INumber<T>
+        {
+            int chunks = (int)((x.Numel + ChunkElements - 1) / ChunkElements);
+            var partial = new long[Math.Max(chunks, 1)];
+            Tensor t = x;
+            t.ForEachChunk((start, n) => partial[start / ChunkElements] = SumChunk<T>(t.Storage.Slice<T>(t.Offset + start, n)));
+            long s = 0;
+            foreach (long p in partial) s += p;
+            Result[0] = s;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+        private static long SumChunk<T>(ReadOnlySpan<T> data) where T : unmanaged, INumber<T>
+        {
+            long s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int i = 0;
+            for (; i + 4 <= data.Length; i += 4)
+            {
+                s0 += long.CreateTruncating(data[i]);
+                s1 += long.CreateTruncating(data[i + 1]);
+                s2 += long.CreateTruncating(data[i + 2]);
+                s3 += long.CreateTruncating(data[i + 3]);
+            }
+            for (; i < data.Length; i++) s0 += long.CreateTruncating(data[i]);
+            return unchecked(s0 + s1 + s2 + s3);
+        }
+    }
 
     /// <summary>Mean over <paramref name="dims"/> (all dims when null).</summary>
     public Tensor Mean(int[]? dims = null, bool keepDim = false)
     {
+        if (!DType.IsFloatingPoint() || (dims is not null && dims.Length != 0)) RejectHuge("Mean");
         var x = FloatSelf();
-        int count = ReducedCount(dims);
+        long count = ReducedCount(dims);
         return x.Sum(dims, keepDim).Div(count);
     }
 
     /// <summary>Mean over one dim.</summary>
     public Tensor Mean(int dim, bool keepDim = false) => Mean([dim], keepDim);
 
-    private int ReducedCount(int[]? dims)
+    private long ReducedCount(int[]? dims)
     {
-        int count = 1;
+        long count = 1;
         foreach (int d in ShapeUtil.NormalizeDims(dims, Rank)) count *= _shape[d];
         return count;
     }
@@ -53,6 +144,7 @@ public partial class Tensor
     /// <summary>Variance over <paramref name="dims"/> with Bessel's <paramref name="correction"/> (1 = unbiased, as PyTorch's default).</summary>
     public Tensor Var(int[]? dims = null, int correction = 1, bool keepDim = false)
     {
+        RejectHuge("Var");
         if (DType.IsReducedPrecision()) return To(DType.Float32).Var(dims, correction, keepDim).To(DType);
         var x = FloatSelf();
         var plan = new ReducePlan(x, dims, keepDim);
@@ -84,6 +176,7 @@ public partial class Tensor
 
     private Tensor ExtremeAll(bool isMax)
     {
+        RejectHuge(isMax ? "Max" : "Min");
         if (Numel == 0) throw new InvalidOperationException($"{(isMax ? "Max" : "Min")}() of an empty tensor is undefined (shape {ShapeUtil.Format(Shape)}).");
         // Max and min are exact in float32, so float16/bfloat16 round-trip without loss.
         if (DType.IsReducedPrecision()) return To(DType.Float32).ExtremeAll(isMax).To(DType);
@@ -118,6 +211,7 @@ public partial class Tensor
 
     private static (Tensor, Tensor) Extreme(Tensor self, int dim, bool keepDim, bool isMax)
     {
+        self.RejectHuge(isMax ? "Max" : "Min");
         if (self.Rank == 0)
         {
             ShapeUtil.NormalizeDim(dim, 0);

@@ -22,7 +22,7 @@ public partial class Tensor
         bool moved = d != x.Rank - 1;
         var rows = (moved ? x.Detach().Transpose(d, -1) : x.Detach()).Contiguous();
         int cols = rows.Rank == 0 ? 1 : rows.Shape[^1];
-        int n = cols == 0 ? 0 : rows.Numel / cols;
+        int n = cols == 0 ? 0 : rows.SpanLength / cols;
         var y = rows.EmptyLike();
         if (rows.Numel > 0)
         {

@@ -2,7 +2,7 @@ namespace Tessera;
 
 public partial class Tensor
 {
-    private Tensor ViewOf(int[] shape, int[] strides, int offset) => new(Storage, DType, shape, strides, offset);
+    private Tensor ViewOf(int[] shape, int[] strides, long offset) => new(Storage, DType, shape, strides, offset);
 
     /// <summary>
     /// The same elements with a new shape (one entry may be -1). A view when the strides allow it,
@@ -58,10 +58,11 @@ public partial class Tensor
                 next = (long)_strides[p] * _shape[p];
             }
             long covered = 1;
-            int stride = innerStride;
+            long stride = innerStride;
             while (ti >= 0 && covered < chunkSize)
             {
-                result[ti] = stride;
+                if (stride > int.MaxValue) return null;   // the copy's own strides decide whether the shape can exist
+                result[ti] = (int)stride;
                 covered *= target[ti];
                 stride *= target[ti];
                 ti--;
@@ -80,9 +81,11 @@ public partial class Tensor
         if (s > e) throw new ArgumentException($"Flatten start dim {startDim} comes after end dim {endDim}.");
         var shape = new List<int>();
         for (int i = 0; i < s; i++) shape.Add(_shape[i]);
-        int merged = 1;
+        long merged = 1;
         for (int i = s; i <= e; i++) merged *= _shape[i];
-        shape.Add(merged);
+        if (merged > int.MaxValue)
+            throw new ArgumentException($"Flatten({startDim}, {endDim}) of shape {ShapeUtil.Format(Shape)} would make a dimension of {merged} elements, more than {int.MaxValue}.");
+        shape.Add((int)merged);
         for (int i = e + 1; i < Rank; i++) shape.Add(_shape[i]);
         return Reshape(shape.ToArray());
     }
@@ -157,8 +160,11 @@ public partial class Tensor
         var shape = (int[])_shape.Clone();
         var strides = (int[])_strides.Clone();
         shape[d] = len;
-        strides[d] = _strides[d] * step;
-        var result = ViewOf(shape, strides, Offset + start * _strides[d]);
+        long stepped = (long)_strides[d] * step;
+        if (len > 1 && stepped > int.MaxValue)
+            throw new ArgumentException($"Slice step {step} of dimension {d} (stride {_strides[d]}) gives a stride of {stepped}, more than {int.MaxValue}.");
+        strides[d] = (int)Math.Min(stepped, int.MaxValue);   // a dim of size 0 or 1 never steps
+        var result = ViewOf(shape, strides, Offset + (long)start * _strides[d]);
         if (NeedsGrad(this))
         {
             int[] full = _shape;
@@ -188,7 +194,7 @@ public partial class Tensor
             shape[j] = _shape[k];
             strides[j++] = _strides[k];
         }
-        var result = ViewOf(shape, strides, Offset + i * _strides[d]);
+        var result = ViewOf(shape, strides, Offset + (long)i * _strides[d]);
         if (NeedsGrad(this))
         {
             int[] full = _shape;
@@ -236,7 +242,8 @@ public partial class Tensor
         int d = ShapeUtil.NormalizeDim(dim, Rank + 1);
         var shape = new List<int>(_shape);
         var strides = new List<int>(_strides);
-        int stride = d < Rank ? _strides[d] * _shape[d] : 1;
+        // The new dim has size 1, so its stride is never stepped: clamp instead of overflowing on huge tensors.
+        int stride = d < Rank ? (int)Math.Min((long)_strides[d] * _shape[d], int.MaxValue) : 1;
         shape.Insert(d, 1);
         strides.Insert(d, stride);
         var result = ViewOf(shape.ToArray(), strides.ToArray(), Offset);

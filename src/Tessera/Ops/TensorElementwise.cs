@@ -63,6 +63,7 @@ internal static class TensorElementwise
             ShapeUtil.BroadcastStrides(a.Shape, a.Strides, shape),
             ShapeUtil.BroadcastStrides(b.Shape, b.Strides, shape),
             y.StridesRef);
+        layout.CheckRowReach("elementwise op");
         T* pa = Ptr<T>(a), pb = Ptr<T>(b), py = Ptr<T>(y);
         int inner = layout.InnerSize, sa = layout.InnerStride(0), sb = layout.InnerStride(1);
         int rows = layout.Rows;
@@ -132,10 +133,10 @@ internal static class TensorElementwise
         switch (x.DType)
         {
             case DType.Float32:
-                ElementwiseDriver.Unary(default(TF), new ReadOnlySpan<float>(Ptr<float>(x), x.Numel), new Span<float>(Ptr<float>(y), y.Numel));
+                ElementwiseDriver.Unary(default(TF), new ReadOnlySpan<float>(Ptr<float>(x), x.SpanLength), new Span<float>(Ptr<float>(y), y.SpanLength));
                 break;
             case DType.Float64:
-                ElementwiseDriver.Unary(default(TD), new ReadOnlySpan<double>(Ptr<double>(x), x.Numel), new Span<double>(Ptr<double>(y), y.Numel));
+                ElementwiseDriver.Unary(default(TD), new ReadOnlySpan<double>(Ptr<double>(x), x.SpanLength), new Span<double>(Ptr<double>(y), y.SpanLength));
                 break;
             default: throw DTypeDispatch.Unsupported("elementwise op", x.DType);
         }
@@ -175,6 +176,7 @@ internal static class TensorElementwise
             ShapeUtil.BroadcastStrides(a.Shape, a.Strides, shape),
             ShapeUtil.BroadcastStrides(b.Shape, b.Strides, shape),
             y.StridesRef);
+        layout.CheckRowReach("comparison");
         T* pa = Ptr<T>(a), pb = Ptr<T>(b);
         byte* py = Ptr<byte>(y);
         int inner = layout.InnerSize, sa = layout.InnerStride(0), sb = layout.InnerStride(1);
@@ -203,5 +205,5 @@ internal static class TensorElementwise
     /// <summary>Pointer to the first element of <paramref name="t"/>'s view (storage is pinned for its lifetime).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe T* Ptr<T>(Tensor t) where T : unmanaged
-        => (T*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.Storage.AsSpan<T>())) + t.Offset;
+        => (T*)t.Storage.Pointer + t.Offset;
 }

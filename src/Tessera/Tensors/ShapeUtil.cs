@@ -5,31 +5,75 @@ namespace Tessera;
 /// <summary>Shape, stride and dimension arithmetic shared by all ops.</summary>
 internal static class ShapeUtil
 {
-    public static int Numel(ReadOnlySpan<int> shape)
+    /// <summary>Element count of <paramref name="shape"/>, in 64 bits.</summary>
+    /// <exception cref="ArgumentException">When the count overflows a long.</exception>
+    public static long Numel(ReadOnlySpan<int> shape)
     {
         long n = 1;
         foreach (int d in shape)
         {
+            if (d == 0) return 0;
+            // Below 2^32 times a dim below 2^31 cannot overflow: the division runs only for already huge counts.
+            if (n >= 1L << 32 && d > 0 && n > long.MaxValue / d)
+                throw new ArgumentException($"Shape {Format(shape)} has more elements than a 64-bit count can hold.");
             n *= d;
-            if (n > int.MaxValue) throw new ArgumentException($"Shape {Format(shape)} has more than {int.MaxValue} elements.");
         }
+        return n;
+    }
+
+    /// <summary>Element count of <paramref name="shape"/> where a caller needs an int (an array or span length).</summary>
+    /// <exception cref="ArgumentException">When the count exceeds <see cref="int.MaxValue"/>; <paramref name="what"/> names the use.</exception>
+    public static int NumelInt(ReadOnlySpan<int> shape, string what)
+    {
+        long n = Numel(shape);
+        if (n > int.MaxValue) throw new ArgumentException($"{what}: shape {Format(shape)} has {n} elements, more than {int.MaxValue}.");
         return (int)n;
     }
 
-    public static void Validate(ReadOnlySpan<int> shape)
+    /// <summary>
+    /// Checks a shape for a new tensor of <paramref name="elementSize"/>-byte elements: no negative dimension, an
+    /// element count that fits a long, a byte size that one allocation can hold, and contiguous strides that fit an int.
+    /// </summary>
+    public static void Validate(ReadOnlySpan<int> shape, int elementSize = 1)
     {
         foreach (int d in shape)
             if (d < 0) throw new ArgumentException($"Shape {Format(shape)} has a negative dimension {d}.");
-        Numel(shape);
+        long n = Numel(shape);
+        if (n > MaxAllocationBytes / 8 && n > MaxAllocationBytes / elementSize)   // the first test is a constant
+            throw new ArgumentException($"Shape {Format(shape)} has {n} elements of {elementSize} bytes, more than one allocation can hold ({MaxAllocationBytes} bytes).");
+        long s = 1;   // the strides ContiguousStrides will make, checked without allocating them
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            if (s > int.MaxValue && shape[i] > 1) ThrowStrideOverflow(shape, i, s);
+            s *= Math.Max(shape[i], 1);
+        }
     }
 
+    private static void ThrowStrideOverflow(ReadOnlySpan<int> shape, int dim, long stride) =>
+        throw new ArgumentException($"Shape {Format(shape)}: the stride of dimension {dim} is {stride}, more than {int.MaxValue} (strides are 32-bit; only counts and offsets are 64-bit).");
+
+    /// <summary>The largest byte size a storage may have (what a 64-bit address space can plausibly map: 2^56).</summary>
+    public const long MaxAllocationBytes = 1L << 56;
+
+    /// <summary>Row-major strides of <paramref name="shape"/>.</summary>
+    /// <remarks>
+    /// Strides are ints: a stride passes 2^31 only when the product of the dims after it does, which rank-1 and rank-2
+    /// tensors of any realistic size (a 128k x 4096 embedding, 8k x 128k logits) never reach; offsets and counts are longs.
+    /// </remarks>
+    /// <exception cref="ArgumentException">When a stride would exceed <see cref="int.MaxValue"/>.</exception>
     public static int[] ContiguousStrides(ReadOnlySpan<int> shape)
     {
         var strides = new int[shape.Length];
-        int s = 1;
+        long s = 1;
         for (int i = shape.Length - 1; i >= 0; i--)
         {
-            strides[i] = s;
+            if (s > int.MaxValue)
+            {
+                // A dim of size 0 or 1 is never stepped, so its stride may be clamped: [1, 32768, 131072] logits exist.
+                if (shape[i] > 1) ThrowStrideOverflow(shape, i, s);
+                strides[i] = int.MaxValue;
+            }
+            else strides[i] = (int)s;
             s *= Math.Max(shape[i], 1);
         }
         return strides;
@@ -37,7 +81,7 @@ internal static class ShapeUtil
 
     public static bool IsContiguous(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides)
     {
-        int expected = 1;
+        long expected = 1;
         for (int i = shape.Length - 1; i >= 0; i--)
         {
             if (shape[i] == 0) return true;
@@ -118,7 +162,7 @@ internal static class ShapeUtil
     }
 
     /// <summary>Resolves a single -1 entry of a requested shape against <paramref name="numel"/>.</summary>
-    public static int[] InferShape(int[] shape, int numel)
+    public static int[] InferShape(int[] shape, long numel)
     {
         var result = (int[])shape.Clone();
         int infer = -1;
@@ -131,11 +175,13 @@ internal static class ShapeUtil
                 infer = i;
             }
             else if (result[i] < 0) throw new ArgumentException($"Shape {Format(shape)} has a negative dimension {result[i]}.");
+            else if (result[i] != 0 && known > long.MaxValue / result[i])
+                throw new ArgumentException($"Shape {Format(shape)} is invalid for a tensor of {numel} elements.");
             else known *= result[i];
         }
         if (infer >= 0)
         {
-            if (known == 0 || numel % known != 0)
+            if (known == 0 || numel % known != 0 || numel / known > int.MaxValue)
                 throw new ArgumentException($"Shape {Format(shape)} is invalid for a tensor of {numel} elements.");
             result[infer] = (int)(numel / known);
         }

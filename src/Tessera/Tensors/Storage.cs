@@ -167,6 +167,39 @@ internal sealed unsafe class Storage
     public Span<T> AsSpan<T>() where T : unmanaged => MemoryMarshal.Cast<byte, T>(Bytes);
 
     /// <summary>
+    /// <paramref name="count"/> elements of type <typeparamref name="T"/> from element <paramref name="start"/>. Unlike
+    /// <see cref="AsSpan{T}"/> it works on storages of more than 2^31 bytes; like <see cref="Bytes"/>, a span over pooled
+    /// storage keeps its array alive. The caller checks the range (the tensor's shape and offset lie inside its storage).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<T> Slice<T>(long start, int count) where T : unmanaged
+    {
+        if (_owner is byte[] array)
+        {
+            // Pooled storage is one managed array, so start * size < 2^31.
+            int byteStart = _start + (int)start * Unsafe.SizeOf<T>();
+            if ((ulong)(start + count) * (ulong)Unsafe.SizeOf<T>() > (ulong)ByteLength) ThrowOutOfRange(start, count);
+            return MemoryMarshal.CreateSpan(ref Unsafe.As<byte, T>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), byteStart)), count);
+        }
+        if ((ulong)(start + count) * (ulong)Unsafe.SizeOf<T>() > (ulong)ByteLength) ThrowOutOfRange(start, count);
+        return new Span<T>((T*)Pointer + start, count);
+    }
+
+    /// <summary>Zeroes every byte (any size).</summary>
+    public void Clear() => NativeMemory.Clear(Pointer, (nuint)ByteLength);
+
+    /// <summary>Zeroes <paramref name="count"/> bytes from byte <paramref name="start"/>.</summary>
+    public void Clear(long start, long count)
+    {
+        if (start < 0 || count < 0 || start > ByteLength - count)
+            throw new ArgumentOutOfRangeException(nameof(start), $"Internal: bytes [{start}, {start}+{count}) lie outside a storage of {ByteLength} bytes.");
+        NativeMemory.Clear(Pointer + start, (nuint)count);
+    }
+
+    private void ThrowOutOfRange(long start, int count) =>
+        throw new InvalidOperationException($"Internal: elements [{start}, {start}+{count}) lie outside a storage of {ByteLength} bytes.");
+
+    /// <summary>
     /// Frees the memory now (pooled arrays go back to the pool, native blocks are freed, a mapping loses a reference).
     /// Idempotent and thread-safe. Any tensor still using this storage throws <see cref="ObjectDisposedException"/> on access.
     /// </summary>
@@ -187,7 +220,7 @@ internal sealed unsafe class Storage
     private static void ThrowReleased() =>
         throw new ObjectDisposedException("Tensor storage", "The tensor's storage was released (its TensorScope ended or its owner was disposed).");
 
-    private void ThrowTooLargeForSpan() =>
+    internal void ThrowTooLargeForSpan() =>
         throw new InvalidOperationException($"A storage of {ByteLength} bytes cannot be viewed as one span; use its pointer in chunks.");
 
     /// <summary>

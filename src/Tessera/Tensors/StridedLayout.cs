@@ -25,7 +25,8 @@ internal readonly struct StridedLayout
         }
         for (int i = dims.Count - 2; i >= 0; i--)
         {
-            bool mergeable = true;
+            // Merged dims stay int-sized: a tensor of more than 2^31 elements keeps its rows (kernels take int lengths).
+            bool mergeable = (long)dims[i] * dims[i + 1] <= int.MaxValue;
             for (int k = 0; k < strides.Length; k++)
                 if (strs[i][k] != strs[i + 1][k] * dims[i + 1]) { mergeable = false; break; }
             if (!mergeable) continue;
@@ -57,21 +58,35 @@ internal readonly struct StridedLayout
     {
         get
         {
-            int r = 1;
+            long r = 1;
             for (int i = 0; i < Shape.Length - 1; i++) r *= Shape[i];
-            return r;
+            if (r > int.MaxValue)
+                throw new InvalidOperationException($"A strided walk over shape {ShapeUtil.Format(Shape)} has {r} rows, more than {int.MaxValue}; make the tensor contiguous first.");
+            return (int)r;
         }
     }
 
+    /// <summary>
+    /// Throws unless every operand's innermost row spans less than 2^31 elements: the kernels step through a row with
+    /// int index * stride (a strided row over a huge storage, such as one column of a 2049 x 2^20 matrix, would not).
+    /// </summary>
+    public void CheckRowReach(string op)
+    {
+        long inner = InnerSize;
+        foreach (int[] s in Strides)
+            if (inner * Math.Abs((long)s[^1]) > int.MaxValue)
+                throw new InvalidOperationException($"{op}: a strided row of {inner} elements with stride {s[^1]} reaches past 2^31 elements; make the operand contiguous first.");
+    }
+
     /// <summary>Element offset of row <paramref name="row"/> for operand <paramref name="operand"/>.</summary>
-    public int RowOffset(int operand, int row)
+    public long RowOffset(int operand, int row)
     {
         int[] s = Strides[operand];
-        int off = 0;
+        long off = 0;
         for (int i = Shape.Length - 2; i >= 0; i--)
         {
             int d = Shape[i];
-            off += row % d * s[i];
+            off += (long)(row % d) * s[i];
             row /= d;
         }
         return off;

@@ -13,7 +13,8 @@ public partial class Tensor
     public static Tensor Zeros(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false)
     {
         var t = Empty(dtype, shape);
-        t.Storage.Bytes.Clear();
+        if (t.Numel <= ChunkElements) t.Storage.Clear();
+        else ClearChunked(t);
         t.RequiresGrad = requiresGrad;
         return t;
     }
@@ -107,7 +108,7 @@ public partial class Tensor
         var g = generator ?? Generator.Default;
         if (high <= low) throw new ArgumentException($"randint needs low < high, got low={low}, high={high}.");
         var t = Empty(dtype, shape);
-        for (int i = 0; i < t.Numel; i++) t.SetFlat(i, g.NextInt64(low, high));
+        for (long i = 0; i < t.Numel; i++) t.SetFlat(i, g.NextInt64(low, high));
         return t;
     }
 
@@ -170,15 +171,34 @@ public partial class Tensor
     {
         public void Run<T>() where T : unmanaged
         {
-            var s = t.Storage.AsSpan<T>().Slice(t.Offset, t.Numel);
-            s.Fill(s[0]);
+            T first = t.Storage.Slice<T>(t.Offset, 1)[0];
+            // T is the raw element (ushort for bfloat16), so no Chunks<T>() type check.
+            if (t.Numel <= ChunkElements) t.Storage.Slice<T>(t.Offset, (int)t.Numel).Fill(first);
+            else FillChunked(t, first);
         }
+
+        // Separate so the closure is only allocated for tensors beyond one chunk.
+        private static void FillChunked<T>(Tensor t, T value) where T : unmanaged =>
+            t.ForEachChunk((start, n) => t.Storage.Slice<T>(t.Offset + start, n).Fill(value));
+    }
+
+    // Separate so the closure is only allocated for tensors beyond one chunk.
+    private static void ClearChunked(Tensor t)
+    {
+        int size = t.DType.ElementSize();
+        t.ForEachChunk((start, n) => t.Storage.Clear((t.Offset + start) * size, (long)n * size));
     }
 
     /// <summary>Writes element <paramref name="i"/> (row-major index) of a contiguous tensor.</summary>
-    private void SetFlat(int i, double value) => ScalarIO.Write(DType, Storage.AsSpan<byte>(), Offset + i, value);
+    private void SetFlat(long i, double value) => ScalarIO.Write(DType, ElementBytes(i), 0, value);
 
-    private void SetFlat(int i, long value) => ScalarIO.Write(DType, Storage.AsSpan<byte>(), Offset + i, value);
+    private void SetFlat(long i, long value) => ScalarIO.Write(DType, ElementBytes(i), 0, value);
+
+    private Span<byte> ElementBytes(long i)
+    {
+        int size = DType.ElementSize();
+        return Storage.Slice<byte>((Offset + i) * size, size);
+    }
 
     private static Tensor WithGrad(Tensor t, bool requiresGrad)
     {

@@ -26,13 +26,39 @@ public partial class Tensor
 
     private readonly struct CopyRawOp(Tensor src, Tensor dst) : IRawOp
     {
-        public void Run<T>() where T : unmanaged =>
-            StridedCopy.Copy(src.Storage.AsSpan<T>(), src.Offset, src._strides, dst.Storage.AsSpan<T>(), dst.Offset, dst._strides, dst._shape);
+        public void Run<T>() where T : unmanaged
+        {
+            if (src.IsContiguous && dst.IsContiguous)
+            {
+                // Dense to dense, any size: chunk by chunk (a strided walk needs the whole storage as one span).
+                // T is the raw element of the dtype's size (ushort for bfloat16), hence no Chunks<T>() type check.
+                if (src.Numel <= ChunkElements)
+                    src.Storage.Slice<T>(src.Offset, (int)src.Numel).CopyTo(dst.Storage.Slice<T>(dst.Offset, (int)src.Numel));
+                else CopyChunked<T>(src, dst);
+                return;
+            }
+            unsafe
+            {
+                StridedCopy.Copy((T*)src.Storage.Pointer + src.Offset, src._strides, (T*)dst.Storage.Pointer + dst.Offset, dst._strides, dst._shape);
+            }
+            // The pointers come from the storages: keep their owners alive until the copy is done.
+            GC.KeepAlive(src);
+            GC.KeepAlive(dst);
+        }
     }
 
+    // Separate from the callers so the closures are only allocated for tensors beyond one chunk.
+    private static void CopyChunked<T>(Tensor src, Tensor dst) where T : unmanaged =>
+        src.ForEachChunk((start, n) => src.Storage.Slice<T>(src.Offset + start, n).CopyTo(dst.Storage.Slice<T>(dst.Offset + start, n)));
+
+    private static void ConvertChunked(Tensor src, Tensor dst) =>
+        src.ForEachChunk((start, n) => Convert(src.FlatView(start, n), dst.FlatView(start, n)));
+
     /// <summary>Elements in row-major order as a new array. <typeparamref name="T"/> must match <see cref="DType"/> (bool for Bool).</summary>
+    /// <exception cref="InvalidOperationException">When the tensor has more elements than an array can hold.</exception>
     public T[] ToArray<T>() where T : unmanaged
     {
+        if (IsHuge) ThrowTooLargeForSpan();   // before Contiguous() copies gigabytes for nothing
         if (typeof(T) == typeof(bool))
         {
             if (DType != DType.Bool) throw new InvalidOperationException($"Tensor has dtype {DType.Name()}, not bool.");
@@ -45,8 +71,10 @@ public partial class Tensor
     }
 
     /// <summary>Elements converted to double in row-major order (any dtype).</summary>
+    /// <exception cref="InvalidOperationException">When the tensor has more elements than an array can hold.</exception>
     public double[] ToDoubleArray()
     {
+        if (IsHuge) ThrowTooLargeForSpan();
         var c = To(DType.Float64).Contiguous();
         return c.Span<double>().ToArray();
     }
@@ -70,14 +98,15 @@ public partial class Tensor
     public double GetAsDouble(params int[] index)
     {
         if (index.Length != Rank) throw new ArgumentException($"Index has {index.Length} entries but the tensor has rank {Rank}.");
-        int off = Offset;
+        long off = Offset;
         for (int i = 0; i < index.Length; i++)
         {
             int ix = index[i] < 0 ? index[i] + _shape[i] : index[i];
             if ((uint)ix >= (uint)_shape[i]) throw new IndexOutOfRangeException($"Index {index[i]} is out of range for dimension {i} of size {_shape[i]}.");
-            off += ix * _strides[i];
+            off += (long)ix * _strides[i];
         }
-        return ScalarIO.Read(DType, Storage.AsSpan<byte>(), off);
+        int size = DType.ElementSize();
+        return ScalarIO.Read(DType, Storage.Slice<byte>(off * size, size), 0);
     }
 
     /// <summary>
@@ -92,7 +121,13 @@ public partial class Tensor
         if (dtype == DType) return this;
         var src = Contiguous();
         var result = Empty(dtype, _shape);
-        Convert(src, result);
+        if (src.Numel <= ChunkElements) Convert(src, result);
+        else
+        {
+            // Elementwise, so chunking changes no value; it bounds the float32 temporary of 16-bit conversions and
+            // lets tensors of more than 2^31 elements convert.
+            ConvertChunked(src, result);
+        }
         if (dtype.IsFloatingPoint() && DType.IsFloatingPoint() && NeedsGrad(this))
         {
             DType from = DType;

@@ -15,6 +15,8 @@ public partial class Tensor
     public override string ToString()
     {
         if (Storage.IsReleased) return $"tensor(<released>, shape={ShapeUtil.Format(Shape)})";
+        // Printing converts every element to double: beyond a span's reach only the description is shown.
+        if (IsHuge) return $"tensor(<{Numel} elements>, shape={ShapeUtil.Format(Shape)}, dtype={DType.Name()})";
         var values = ToDoubleArray();
         bool summarize = Numel > SummaryThreshold;
         bool isFloat = DType.IsFloatingPoint();

@@ -37,7 +37,10 @@ public partial class Tensor
         if (!IsContiguous)
             throw new InvalidOperationException($"AsBytes: the tensor (shape {ShapeUtil.Format(Shape)}) is not contiguous; call Contiguous() first.");
         int size = DType.ElementSize();
-        return Storage.AsSpan<byte>().Slice(Offset * size, Numel * size);
+        long byteCount = Numel * size;
+        if (byteCount > int.MaxValue)
+            throw new InvalidOperationException($"AsBytes: the tensor (shape {ShapeUtil.Format(Shape)}) has {byteCount} bytes, more than a Span can hold; use chunked access.");
+        return Storage.Slice<byte>(Offset * size, (int)byteCount);
     }
 
     private void CheckSpanAccess<T>(string api) where T : unmanaged

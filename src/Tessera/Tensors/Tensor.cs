@@ -16,7 +16,7 @@ public partial class Tensor : IDisposable
     internal Storage Storage { get; }
 
     /// <summary>Element offset of this view's first element inside its storage.</summary>
-    internal int Offset { get; }
+    internal long Offset { get; }
 
     /// <summary>Element type.</summary>
     public DType DType { get; }
@@ -25,18 +25,22 @@ public partial class Tensor : IDisposable
     public ReadOnlySpan<int> Shape => _shape;
 
     /// <summary>Element step of each dimension inside storage (0 for broadcast dimensions).</summary>
+    /// <remarks>
+    /// 32-bit: a stride exceeds 2^31 only when the product of the dimensions after it does, so tensors of more than 2^31
+    /// elements work as long as their inner dimensions stay below that (creating one whose strides would not fit throws).
+    /// </remarks>
     public ReadOnlySpan<int> Strides => _strides;
 
     /// <summary>Number of dimensions.</summary>
     public int Rank => _shape.Length;
 
-    /// <summary>Number of elements.</summary>
-    public int Numel { get; }
+    /// <summary>Number of elements (64-bit: a tensor may hold more than 2^31).</summary>
+    public long Numel { get; }
 
     /// <summary>True when elements are laid out densely in row-major order from <see cref="Offset"/>.</summary>
     public bool IsContiguous { get; }
 
-    internal Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset)
+    internal Tensor(Storage storage, DType dtype, int[] shape, int[] strides, long offset)
     {
         Storage = storage;
         DType = dtype;
@@ -69,9 +73,9 @@ public partial class Tensor : IDisposable
     /// <summary>A new, uninitialised, contiguous tensor.</summary>
     internal static Tensor Empty(DType dtype, params int[] shape)
     {
-        ShapeUtil.Validate(shape);
-        int n = ShapeUtil.Numel(shape);
-        return Owning(Storage.Allocate((long)n * dtype.ElementSize()), dtype, (int[])shape.Clone());
+        int size = dtype.ElementSize();
+        ShapeUtil.Validate(shape, size);
+        return Owning(Storage.Allocate(ShapeUtil.Numel(shape) * size), dtype, (int[])shape.Clone());
     }
 
     /// <summary>A new, uninitialised tensor with the same shape and dtype (never a view).</summary>
@@ -90,11 +94,13 @@ public partial class Tensor : IDisposable
     /// The contiguous elements of this tensor. Only valid for contiguous tensors of element type
     /// <typeparamref name="T"/>; use <see cref="Contiguous"/> first otherwise.
     /// </summary>
+    /// <exception cref="InvalidOperationException">When the tensor has more than <see cref="int.MaxValue"/> elements
+    /// (use <see cref="Chunks{T}"/>).</exception>
     internal Span<T> Span<T>() where T : unmanaged
     {
         CheckType<T>();
         if (!IsContiguous) throw new InvalidOperationException("Span() needs a contiguous tensor; call Contiguous() first.");
-        return Storage.AsSpan<T>().Slice(Offset, Numel);
+        return Storage.Slice<T>(Offset, SpanLength);
     }
 
     /// <summary>The contiguous elements reinterpreted as <typeparamref name="T"/> of the same size (dtype-agnostic copies).</summary>
@@ -102,8 +108,50 @@ public partial class Tensor : IDisposable
     {
         if (Unsafe.SizeOf<T>() != DType.ElementSize()) throw new InvalidOperationException($"RawSpan<{typeof(T).Name}> on a {DType.Name()} tensor.");
         if (!IsContiguous) throw new InvalidOperationException("RawSpan() needs a contiguous tensor.");
-        return Storage.AsSpan<T>().Slice(Offset, Numel);
+        return Storage.Slice<T>(Offset, SpanLength);
     }
+
+    /// <summary>
+    /// <see cref="Offset"/> as an index into <see cref="StorageSpan{T}"/> or <c>Storage.AsSpan</c>: whole-storage spans
+    /// exist only for storages of at most 2^31 - 1 bytes, where every offset fits an int.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">When the storage is too large for one span.</exception>
+    internal int SpanOffset
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            if (Storage.ByteLength > int.MaxValue) Storage.ThrowTooLargeForSpan();
+            return (int)Offset;
+        }
+    }
+
+    /// <summary>
+    /// The storage from this view's first element to its end (at most 2^31 - 1 elements), typed: for strided kernels such
+    /// as GEMM that index a view by its strides. Works on storages of any size, e.g. a view into a 2 GB embedding.
+    /// </summary>
+    internal Span<T> StorageFrom<T>() where T : unmanaged
+    {
+        CheckType<T>();
+        long remaining = Storage.ByteLength / Unsafe.SizeOf<T>() - Offset;
+        return Storage.Slice<T>(Offset, (int)Math.Min(remaining, int.MaxValue));
+    }
+
+    /// <summary><see cref="Numel"/> as a span length.</summary>
+    /// <exception cref="InvalidOperationException">When the tensor has more elements than a span can hold.</exception>
+    internal int SpanLength
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            long n = Numel;
+            if (n > int.MaxValue) ThrowTooLargeForSpan();
+            return (int)n;
+        }
+    }
+
+    private void ThrowTooLargeForSpan() =>
+        throw new InvalidOperationException($"The tensor (shape {ShapeUtil.Format(Shape)}, {DType.Name()}) has {Numel} elements, more than a Span can hold; use chunked access.");
 
     /// <summary>The whole storage, typed; index it with <see cref="Offset"/> and <see cref="Strides"/>.</summary>
     internal Span<T> StorageSpan<T>() where T : unmanaged

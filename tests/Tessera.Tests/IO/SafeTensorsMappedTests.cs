@@ -28,7 +28,7 @@ public class SafeTensorsMappedTests
     {
         var c = t.Contiguous();
         int size = c.DType.ElementSize();
-        return c.Storage.Bytes.Slice(c.Offset * size, c.Numel * size).ToArray();
+        return c.Storage.Slice<byte>(c.Offset * size, checked((int)(c.Numel * size))).ToArray();
     }
 
     [Theory]
