@@ -105,7 +105,7 @@ public partial class Tensor
         float beta = 0;
         if (bias is not null)
         {
-            CopyRaw(bias.Detach().Expand(rows, outF), y);
+            BroadcastRows(bias, y, rows, outF);
             beta = 1;
         }
         Gemm(MatrixOperand.Of(x2), MatrixOperand.Of(weight.Detach().T), y, rows, outF, inF, beta);
@@ -124,6 +124,25 @@ public partial class Tensor
             });
         }
         return result;
+    }
+
+    /// <summary>Writes the (outF) bias into every row of the fresh contiguous (rows, outF) y: the GEMM then adds onto it.</summary>
+    private static void BroadcastRows(Tensor bias, Tensor y, int rows, int outF)
+    {
+        // A contiguous bias is copied row by row (a span copy each): cheaper than a strided copy from an expanded view,
+        // which showed at batch 1 (~0.3 µs of a 4 µs 784×128 linear).
+        if (bias.IsContiguous && bias.DType == y.DType) DTypeDispatch.Raw(y.DType, new RowCopy(bias, y, rows, outF), "linear");
+        else CopyRaw(bias.Detach().Expand(rows, outF), y);
+    }
+
+    private readonly struct RowCopy(Tensor bias, Tensor y, int rows, int outF) : IRawOp
+    {
+        public void Run<T>() where T : unmanaged
+        {
+            ReadOnlySpan<T> b = bias.RawSpan<T>();
+            Span<T> dst = y.RawSpan<T>();
+            for (int r = 0; r < rows; r++) b.CopyTo(dst.Slice(r * outF, outF));
+        }
     }
 
     /// <summary>y = op(A)·op(B) + beta·y for a contiguous 2-D y.</summary>
