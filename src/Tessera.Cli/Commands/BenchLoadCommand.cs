@@ -20,7 +20,16 @@ internal static class BenchLoadCommand
         {
             string path = result.GetValue(file)!;
             if (!File.Exists(path)) { Console.Error.WriteLine($"--file '{path}' does not exist."); return 2; }
-            var r = LoadBench.Run(path, mapped: !result.GetValue(copy));
+            LoadBench.Result r;
+            try
+            {
+                r = LoadBench.Run(path, mapped: !result.GetValue(copy));
+            }
+            catch (Exception e) when (e is IOException or NotSupportedException or UnauthorizedAccessException or Tessera.IO.SafeTensorsFormatException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
             static Dictionary<string, double> Mb(LoadBench.Rss m) => new()
             {
                 ["rss_mb"] = Math.Round(m.TotalMb, 1), ["anon_mb"] = Math.Round(m.AnonMb, 1), ["file_mb"] = Math.Round(m.FileMb, 1),
