@@ -89,8 +89,6 @@ public static class SafeTensors
                 throw new NotSupportedException($"Tensor '{e.Name}' in '{path}' has dimension {i} of size {d}; Tessera dimensions are below 2^31.");
             shape[i] = (int)d;
         }
-        try { ShapeUtil.ContiguousStrides(shape); }   // counts are 64-bit, strides 32-bit
-        catch (ArgumentException ex) { throw new NotSupportedException($"Tensor '{e.Name}' in '{path}': {ex.Message}", ex); }
         if (e.DType == SafeTensorsDType.Bool) CheckBool(file.GetBytes(e), e.Name, path);
 
         bool aligned = (file.DataOffset + e.DataBegin) % dtype.ElementSize() == 0;

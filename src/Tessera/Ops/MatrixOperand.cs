@@ -21,11 +21,12 @@ internal readonly struct MatrixOperand
     public static MatrixOperand Of(Tensor t)
     {
         int rows = t.Shape[0], cols = t.Shape[1];
-        int rs = t.Strides[0], cs = t.Strides[1];
-        if ((cs == 1 || cols <= 1) && (rows <= 1 || rs >= Math.Max(cols, 1)))
-            return new MatrixOperand(t, false, rows <= 1 ? Math.Max(cols, 1) : rs);
-        if ((rs == 1 || rows <= 1) && (cols <= 1 || cs >= Math.Max(rows, 1)))
-            return new MatrixOperand(t, true, cols <= 1 ? Math.Max(rows, 1) : cs);
+        long rs = t.Strides[0], cs = t.Strides[1];
+        // GEMM kernels take int leading dimensions: a view stepping 2^31 or more elements per row is copied.
+        if ((cs == 1 || cols <= 1) && (rows <= 1 || (rs >= Math.Max(cols, 1) && rs <= int.MaxValue)))
+            return new MatrixOperand(t, false, rows <= 1 ? Math.Max(cols, 1) : (int)rs);
+        if ((rs == 1 || rows <= 1) && (cols <= 1 || (cs >= Math.Max(rows, 1) && cs <= int.MaxValue)))
+            return new MatrixOperand(t, true, cols <= 1 ? Math.Max(rows, 1) : (int)cs);
         return new MatrixOperand(t.Contiguous(), false, Math.Max(cols, 1));
     }
 

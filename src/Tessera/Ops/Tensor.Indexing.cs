@@ -28,7 +28,7 @@ public partial class Tensor
             long j = iv[p];
             if (j < 0) j += size;
             if ((ulong)j >= (ulong)size) throw new IndexOutOfRangeException($"Gather index {iv[p]} is out of range for dimension {d} of size {size}.");
-            CopyElement(this, offsets[p] + (int)j * _strides[d], y, p);
+            CopyElement(this, (int)(offsets[p] + j * _strides[d]), y, p);   // inside a storage of < 2^31 elements (SpanOffset checked)
         }
         if (NeedsGrad(this))
         {
@@ -84,7 +84,7 @@ public partial class Tensor
         {
             int off = baseOffset;
             for (int k = 0; k < shape.Length; k++)
-                if (k != skipDim) off += counter[k] * t._strides[k];
+                if (k != skipDim) off += (int)(counter[k] * t._strides[k]);   // callers index storages of < 2^31 elements
             result[p] = off;
             for (int k = shape.Length - 1; k >= 0; k--)
             {
@@ -119,7 +119,7 @@ public partial class Tensor
                 long j = iv[p];
                 if (j < 0) j += size;
                 if ((ulong)j >= (ulong)size) throw new IndexOutOfRangeException($"ScatterAdd index {iv[p]} is out of range for dimension {d} of size {size}.");
-                ys[offsets[p] + (int)j * y._strides[d]] += ss[s.SpanOffset + srcOffsets[p]];
+                ys[(int)(offsets[p] + j * y._strides[d])] += ss[s.SpanOffset + srcOffsets[p]];
             }
         }
     }

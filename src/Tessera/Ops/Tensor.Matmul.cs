@@ -154,7 +154,7 @@ public partial class Tensor
             GemmInFloat32(a, b, y, m, n, k, beta);
             return;
         }
-        int ldc = y.Rank == 2 ? y._strides[0] : n;
+        int ldc = y.Rank == 2 ? (int)Math.Min(y._strides[0], int.MaxValue) : n;   // y is contiguous: its row stride is n
         if (ldc < n) ldc = n;
         switch (y.DType)
         {

@@ -2,7 +2,7 @@ namespace Tessera;
 
 public partial class Tensor
 {
-    private Tensor ViewOf(int[] shape, int[] strides, long offset) => new(Storage, DType, shape, strides, offset);
+    private Tensor ViewOf(int[] shape, long[] strides, long offset) => new(Storage, DType, shape, strides, offset);
 
     /// <summary>
     /// The same elements with a new shape (one entry may be -1). A view when the strides allow it,
@@ -11,7 +11,7 @@ public partial class Tensor
     public Tensor Reshape(params int[] shape)
     {
         int[] target = ShapeUtil.InferShape(shape, Numel);
-        int[]? strides = ViewStrides(target);
+        long[]? strides = ViewStrides(target);
         Tensor result = strides is not null ? ViewOf(target, strides, Offset) : Clone().Detach().ViewOf(target, ShapeUtil.ContiguousStrides(target), 0);
         if (NeedsGrad(this))
         {
@@ -31,11 +31,11 @@ public partial class Tensor
     }
 
     /// <summary>Strides for viewing this tensor with <paramref name="target"/> shape, or null if a copy is needed.</summary>
-    private int[]? ViewStrides(int[] target)
+    private long[]? ViewStrides(int[] target)
     {
         if (IsContiguous) return ShapeUtil.ContiguousStrides(target);
         // Group source dims into contiguous chunks and split each chunk across the target dims it covers.
-        var result = new int[target.Length];
+        var result = new long[target.Length];
         int ti = target.Length - 1;
         int si = Rank - 1;
         while (si >= 0 || ti >= 0)
@@ -45,8 +45,8 @@ public partial class Tensor
             if (si < 0 || ti < 0) return null;
             // A chunk of source dims [chunkStart..si] that are mutually contiguous.
             long chunkSize = _shape[si];
-            int innerStride = _strides[si];
-            long next = (long)_strides[si] * _shape[si];
+            long innerStride = _strides[si];
+            long next = _strides[si] * _shape[si];
             int sj = si;
             while (sj > 0)
             {
@@ -55,14 +55,13 @@ public partial class Tensor
                 if (_strides[p] != next) break;
                 sj--;
                 chunkSize *= _shape[p];
-                next = (long)_strides[p] * _shape[p];
+                next = _strides[p] * _shape[p];
             }
             long covered = 1;
             long stride = innerStride;
             while (ti >= 0 && covered < chunkSize)
             {
-                if (stride > int.MaxValue) return null;   // the copy's own strides decide whether the shape can exist
-                result[ti] = (int)stride;
+                result[ti] = stride;
                 covered *= target[ti];
                 stride *= target[ti];
                 ti--;
@@ -103,7 +102,7 @@ public partial class Tensor
             seen[norm[i]] = true;
         }
         var shape = new int[Rank];
-        var strides = new int[Rank];
+        var strides = new long[Rank];
         for (int i = 0; i < Rank; i++) { shape[i] = _shape[norm[i]]; strides[i] = _strides[norm[i]]; }
         var result = ViewOf(shape, strides, Offset);
         if (NeedsGrad(this))
@@ -158,13 +157,11 @@ public partial class Tensor
         end = Math.Clamp(end, start, size);
         int len = (end - start + step - 1) / step;
         var shape = (int[])_shape.Clone();
-        var strides = (int[])_strides.Clone();
+        var strides = (long[])_strides.Clone();
         shape[d] = len;
-        long stepped = (long)_strides[d] * step;
-        if (len > 1 && stepped > int.MaxValue)
-            throw new ArgumentException($"Slice step {step} of dimension {d} (stride {_strides[d]}) gives a stride of {stepped}, more than {int.MaxValue}.");
-        strides[d] = (int)Math.Min(stepped, int.MaxValue);   // a dim of size 0 or 1 never steps
-        var result = ViewOf(shape, strides, Offset + (long)start * _strides[d]);
+        // With two or more elements step < size, so the product stays below the storage size; a dim of size 0 or 1 never steps.
+        if (len > 1) strides[d] = _strides[d] * step;
+        var result = ViewOf(shape, strides, Offset + start * _strides[d]);
         if (NeedsGrad(this))
         {
             int[] full = _shape;
@@ -187,14 +184,14 @@ public partial class Tensor
         int i = index < 0 ? index + size : index;
         if ((uint)i >= (uint)size) throw new IndexOutOfRangeException($"Index {index} is out of range for dimension {d} of size {size}.");
         var shape = new int[Rank - 1];
-        var strides = new int[Rank - 1];
+        var strides = new long[Rank - 1];
         for (int k = 0, j = 0; k < Rank; k++)
         {
             if (k == d) continue;
             shape[j] = _shape[k];
             strides[j++] = _strides[k];
         }
-        var result = ViewOf(shape, strides, Offset + (long)i * _strides[d]);
+        var result = ViewOf(shape, strides, Offset + i * _strides[d]);
         if (NeedsGrad(this))
         {
             int[] full = _shape;
@@ -225,7 +222,7 @@ public partial class Tensor
     private Tensor SqueezeTo(List<int> keep)
     {
         var shape = new int[keep.Count];
-        var strides = new int[keep.Count];
+        var strides = new long[keep.Count];
         for (int i = 0; i < keep.Count; i++) { shape[i] = _shape[keep[i]]; strides[i] = _strides[keep[i]]; }
         var result = ViewOf(shape, strides, Offset);
         if (NeedsGrad(this))
@@ -241,9 +238,8 @@ public partial class Tensor
     {
         int d = ShapeUtil.NormalizeDim(dim, Rank + 1);
         var shape = new List<int>(_shape);
-        var strides = new List<int>(_strides);
-        // The new dim has size 1, so its stride is never stepped: clamp instead of overflowing on huge tensors.
-        int stride = d < Rank ? (int)Math.Min((long)_strides[d] * _shape[d], int.MaxValue) : 1;
+        var strides = new List<long>(_strides);
+        long stride = d < Rank ? _strides[d] * _shape[d] : 1;
         shape.Insert(d, 1);
         strides.Insert(d, stride);
         var result = ViewOf(shape.ToArray(), strides.ToArray(), Offset);
@@ -263,7 +259,7 @@ public partial class Tensor
                 if (i < lead) throw new ArgumentException($"Expand target {ShapeUtil.Format(shape)} uses -1 for a new leading dim.");
                 target[i] = _shape[i - lead];
             }
-        int[] strides = ShapeUtil.BroadcastStrides(_shape, _strides, target);
+        long[] strides = ShapeUtil.BroadcastStrides(_shape, _strides, target);
         var result = ViewOf(target, strides, Offset);
         if (NeedsGrad(this))
         {

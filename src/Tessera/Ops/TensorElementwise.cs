@@ -65,7 +65,7 @@ internal static class TensorElementwise
             y.StridesRef);
         layout.CheckRowReach("elementwise op");
         T* pa = Ptr<T>(a), pb = Ptr<T>(b), py = Ptr<T>(y);
-        int inner = layout.InnerSize, sa = layout.InnerStride(0), sb = layout.InnerStride(1);
+        int inner = layout.InnerSize, sa = layout.InnerStrideInt(0), sb = layout.InnerStrideInt(1);
         int rows = layout.Rows;
         if (rows == 1 && (sa | sb) is 0 or 1)
             BinaryRow<TOp, T>(pa, sa, pb, sb, py, inner);   // one dense span: the kernel splits it over threads itself
@@ -92,7 +92,7 @@ internal static class TensorElementwise
         where TOp : struct, IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = layout.Shape[0], cols = layout.Shape[1];
-        int[] sa = layout.Strides[0], sb = layout.Strides[1], sy = layout.Strides[2];
+        long[] sa = layout.Strides[0], sb = layout.Strides[1], sy = layout.Strides[2];
         if (sy[0] != cols || sy[1] != 1) return false;
         int n = rows * cols;
         bool aDense = sa[0] == cols && sa[1] == 1, bDense = sb[0] == cols && sb[1] == 1;
@@ -179,7 +179,7 @@ internal static class TensorElementwise
         layout.CheckRowReach("comparison");
         T* pa = Ptr<T>(a), pb = Ptr<T>(b);
         byte* py = Ptr<byte>(y);
-        int inner = layout.InnerSize, sa = layout.InnerStride(0), sb = layout.InnerStride(1);
+        int inner = layout.InnerSize, sa = layout.InnerStrideInt(0), sb = layout.InnerStrideInt(1);
         if (layout.Rows == 1 && (sa | sb) is 0 or 1)
             CompareRow(op, pa, sa, pb, sb, py, inner);   // one dense span: the kernel splits it over threads itself
         else

@@ -32,7 +32,7 @@ internal static class ShapeUtil
 
     /// <summary>
     /// Checks a shape for a new tensor of <paramref name="elementSize"/>-byte elements: no negative dimension, an
-    /// element count that fits a long, a byte size that one allocation can hold, and contiguous strides that fit an int.
+    /// element count that fits a long and a byte size that one allocation can hold.
     /// </summary>
     public static void Validate(ReadOnlySpan<int> shape, int elementSize = 1)
     {
@@ -41,45 +41,25 @@ internal static class ShapeUtil
         long n = Numel(shape);
         if (n > MaxAllocationBytes / 8 && n > MaxAllocationBytes / elementSize)   // the first test is a constant
             throw new ArgumentException($"Shape {Format(shape)} has {n} elements of {elementSize} bytes, more than one allocation can hold ({MaxAllocationBytes} bytes).");
-        long s = 1;   // the strides ContiguousStrides will make, checked without allocating them
-        for (int i = shape.Length - 1; i >= 0; i--)
-        {
-            if (s > int.MaxValue && shape[i] > 1) ThrowStrideOverflow(shape, i, s);
-            s *= Math.Max(shape[i], 1);
-        }
     }
-
-    private static void ThrowStrideOverflow(ReadOnlySpan<int> shape, int dim, long stride) =>
-        throw new ArgumentException($"Shape {Format(shape)}: the stride of dimension {dim} is {stride}, more than {int.MaxValue} (strides are 32-bit; only counts and offsets are 64-bit).");
 
     /// <summary>The largest byte size a storage may have (what a 64-bit address space can plausibly map: 2^56).</summary>
     public const long MaxAllocationBytes = 1L << 56;
 
-    /// <summary>Row-major strides of <paramref name="shape"/>.</summary>
-    /// <remarks>
-    /// Strides are ints: a stride passes 2^31 only when the product of the dims after it does, which rank-1 and rank-2
-    /// tensors of any realistic size (a 128k x 4096 embedding, 8k x 128k logits) never reach; offsets and counts are longs.
-    /// </remarks>
-    /// <exception cref="ArgumentException">When a stride would exceed <see cref="int.MaxValue"/>.</exception>
-    public static int[] ContiguousStrides(ReadOnlySpan<int> shape)
+    /// <summary>Row-major strides of <paramref name="shape"/> (64-bit, like counts and offsets).</summary>
+    public static long[] ContiguousStrides(ReadOnlySpan<int> shape)
     {
-        var strides = new int[shape.Length];
+        var strides = new long[shape.Length];
         long s = 1;
         for (int i = shape.Length - 1; i >= 0; i--)
         {
-            if (s > int.MaxValue)
-            {
-                // A dim of size 0 or 1 is never stepped, so its stride may be clamped: [1, 32768, 131072] logits exist.
-                if (shape[i] > 1) ThrowStrideOverflow(shape, i, s);
-                strides[i] = int.MaxValue;
-            }
-            else strides[i] = (int)s;
+            strides[i] = s;
             s *= Math.Max(shape[i], 1);
         }
         return strides;
     }
 
-    public static bool IsContiguous(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides)
+    public static bool IsContiguous(ReadOnlySpan<int> shape, ReadOnlySpan<long> strides)
     {
         long expected = 1;
         for (int i = shape.Length - 1; i >= 0; i--)
@@ -132,9 +112,9 @@ internal static class ShapeUtil
     }
 
     /// <summary>Strides that read a tensor of <paramref name="shape"/>/<paramref name="strides"/> as if it had <paramref name="target"/> shape (0 on broadcast dims).</summary>
-    public static int[] BroadcastStrides(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides, ReadOnlySpan<int> target)
+    public static long[] BroadcastStrides(ReadOnlySpan<int> shape, ReadOnlySpan<long> strides, ReadOnlySpan<int> target)
     {
-        var result = new int[target.Length];
+        var result = new long[target.Length];
         int lead = target.Length - shape.Length;
         if (lead < 0) throw new ArgumentException($"Cannot broadcast shape {Format(shape)} to {Format(target)}.");
         for (int i = 0; i < target.Length; i++)

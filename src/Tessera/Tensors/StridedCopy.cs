@@ -9,12 +9,13 @@ internal static class StridedCopy
 
     /// <summary>dst[i] = src[i] over <paramref name="shape"/>, each side with its own offset and strides.</summary>
     /// <remarks>Pointers to each view's first element, so views into storages of any size work.</remarks>
-    public static unsafe void Copy<T>(T* src, int[] srcStrides, T* dst, int[] dstStrides, int[] shape)
+    public static unsafe void Copy<T>(T* src, long[] srcStrides, T* dst, long[] dstStrides, int[] shape)
         where T : unmanaged
     {
         if (ShapeUtil.Numel(shape) == 0) return;
         var layout = new StridedLayout(shape, srcStrides, dstStrides);
-        int inner = layout.InnerSize, ss = layout.InnerStride(0), ds = layout.InnerStride(1);
+        int inner = layout.InnerSize;
+        long ss = layout.InnerStride(0), ds = layout.InnerStride(1);
         int rows = layout.Rows;
         if (rows == 1 && ss == 1 && ds == 1)
         {
@@ -29,7 +30,7 @@ internal static class StridedCopy
             {
                 T* s = s0 + copy.RowOffset(0, r), d = d0 + copy.RowOffset(1, r);
                 if (ss == 1 && ds == 1) new ReadOnlySpan<T>(s, inner).CopyTo(new Span<T>(d, inner));
-                else for (int i = 0; i < inner; i++, s += ss, d += ds) *d = *s;   // pointer steps: no int overflow of i * stride
+                else for (int i = 0; i < inner; i++, s += ss, d += ds) *d = *s;   // pointer steps: strides may exceed 2^31
             }
         });
     }

@@ -8,18 +8,18 @@ namespace Tessera;
 internal readonly struct StridedLayout
 {
     public readonly int[] Shape;
-    public readonly int[][] Strides;
+    public readonly long[][] Strides;
 
-    public StridedLayout(ReadOnlySpan<int> shape, params int[][] strides)
+    public StridedLayout(ReadOnlySpan<int> shape, params long[][] strides)
     {
         // Drop size-1 dims, then merge dim i into i+1 when every operand steps through them as one.
         var dims = new List<int>();
-        var strs = new List<int[]>();
+        var strs = new List<long[]>();
         for (int i = 0; i < shape.Length; i++)
         {
             if (shape[i] == 1) continue;
             dims.Add(shape[i]);
-            var s = new int[strides.Length];
+            var s = new long[strides.Length];
             for (int k = 0; k < strides.Length; k++) s[k] = strides[k][i];
             strs.Add(s);
         }
@@ -38,20 +38,23 @@ internal readonly struct StridedLayout
         if (dims.Count == 0)
         {
             dims.Add(1);
-            strs.Add(new int[strides.Length]);
+            strs.Add(new long[strides.Length]);
         }
         Shape = dims.ToArray();
-        Strides = new int[strides.Length][];
+        Strides = new long[strides.Length][];
         for (int k = 0; k < strides.Length; k++)
         {
-            Strides[k] = new int[Shape.Length];
+            Strides[k] = new long[Shape.Length];
             for (int i = 0; i < Shape.Length; i++) Strides[k][i] = strs[i][k];
         }
     }
 
     public int Rank => Shape.Length;
     public int InnerSize => Shape[^1];
-    public int InnerStride(int operand) => Strides[operand][^1];
+    public long InnerStride(int operand) => Strides[operand][^1];
+
+    /// <summary>The innermost stride as the int the span kernels take; valid after <see cref="CheckRowReach"/>.</summary>
+    public int InnerStrideInt(int operand) => checked((int)Strides[operand][^1]);
 
     /// <summary>Number of rows (product of all dims but the innermost).</summary>
     public int Rows
@@ -73,20 +76,20 @@ internal readonly struct StridedLayout
     public void CheckRowReach(string op)
     {
         long inner = InnerSize;
-        foreach (int[] s in Strides)
-            if (inner * Math.Abs((long)s[^1]) > int.MaxValue)
+        foreach (long[] s in Strides)
+            if (s[^1] > int.MaxValue || s[^1] < -int.MaxValue || inner * Math.Abs(s[^1]) > int.MaxValue)
                 throw new InvalidOperationException($"{op}: a strided row of {inner} elements with stride {s[^1]} reaches past 2^31 elements; make the operand contiguous first.");
     }
 
     /// <summary>Element offset of row <paramref name="row"/> for operand <paramref name="operand"/>.</summary>
     public long RowOffset(int operand, int row)
     {
-        int[] s = Strides[operand];
+        long[] s = Strides[operand];
         long off = 0;
         for (int i = Shape.Length - 2; i >= 0; i--)
         {
             int d = Shape[i];
-            off += (long)(row % d) * s[i];
+            off += (row % d) * s[i];
             row /= d;
         }
         return off;

@@ -103,7 +103,7 @@ public partial class Tensor
         {
             int ix = index[i] < 0 ? index[i] + _shape[i] : index[i];
             if ((uint)ix >= (uint)_shape[i]) throw new IndexOutOfRangeException($"Index {index[i]} is out of range for dimension {i} of size {_shape[i]}.");
-            off += (long)ix * _strides[i];
+            off += ix * _strides[i];
         }
         int size = DType.ElementSize();
         return ScalarIO.Read(DType, Storage.Slice<byte>(off * size, size), 0);

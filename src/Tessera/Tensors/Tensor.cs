@@ -11,7 +11,7 @@ namespace Tessera;
 public partial class Tensor : IDisposable
 {
     private readonly int[] _shape;
-    private readonly int[] _strides;
+    private readonly long[] _strides;
 
     internal Storage Storage { get; }
 
@@ -24,12 +24,8 @@ public partial class Tensor : IDisposable
     /// <summary>Sizes of each dimension.</summary>
     public ReadOnlySpan<int> Shape => _shape;
 
-    /// <summary>Element step of each dimension inside storage (0 for broadcast dimensions).</summary>
-    /// <remarks>
-    /// 32-bit: a stride exceeds 2^31 only when the product of the dimensions after it does, so tensors of more than 2^31
-    /// elements work as long as their inner dimensions stay below that (creating one whose strides would not fit throws).
-    /// </remarks>
-    public ReadOnlySpan<int> Strides => _strides;
+    /// <summary>Element step of each dimension inside storage (0 for broadcast dimensions); 64-bit, like <see cref="Numel"/>.</summary>
+    public ReadOnlySpan<long> Strides => _strides;
 
     /// <summary>Number of dimensions.</summary>
     public int Rank => _shape.Length;
@@ -40,7 +36,7 @@ public partial class Tensor : IDisposable
     /// <summary>True when elements are laid out densely in row-major order from <see cref="Offset"/>.</summary>
     public bool IsContiguous { get; }
 
-    internal Tensor(Storage storage, DType dtype, int[] shape, int[] strides, long offset)
+    internal Tensor(Storage storage, DType dtype, int[] shape, long[] strides, long offset)
     {
         Storage = storage;
         DType = dtype;
@@ -88,7 +84,7 @@ public partial class Tensor : IDisposable
     public int[] ShapeArray() => (int[])_shape.Clone();
 
     internal int[] ShapeRef => _shape;
-    internal int[] StridesRef => _strides;
+    internal long[] StridesRef => _strides;
 
     /// <summary>
     /// The contiguous elements of this tensor. Only valid for contiguous tensors of element type
