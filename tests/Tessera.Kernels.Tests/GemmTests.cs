@@ -59,6 +59,31 @@ public class GemmTests
         finally { ParallelRuntime.ThreadCount = saved; }
     }
 
+    /// <summary>
+    /// The direct x·Wᵀ path (m ≤ 4, B transposed: batch-1 linear layers) on every ISA: groups of eight outputs and the
+    /// single-output remainder, k below, at and past a vector block, tight and padded leading dimensions.
+    /// </summary>
+    [Fact]
+    public void SkinnyDotProductsMatchReferenceOnEveryIsa()
+    {
+        var isas = new List<GemmIsa> { GemmIsa.Auto, GemmIsa.Portable };
+        if (System.Runtime.Intrinsics.X86.Fma.IsSupported) isas.Add(GemmIsa.Avx2);
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported) isas.Add(GemmIsa.Avx512);
+        int seed = 0;
+        foreach (int m in new[] { 1, 2, 4 })
+            foreach (int n in new[] { 1, 7, 8, 9, 17, 128 })
+                foreach (int k in new[] { 1, 7, 8, 15, 16, 17, 100, 784 })
+                {
+                    var problem = new Problem(false, true, m, n, k, seed % 2 == 0 ? 1f : -0.75f, seed % 3 == 0 ? 0f : 0.5f, seed % 2 * 3, seed);
+                    seed++;
+                    foreach (GemmIsa isa in isas)
+                    {
+                        using var _ = new GemmSwitches(isa, GemmPath.Auto);
+                        problem.RunAndCheck($"{isa} m={m} n={n} k={k}");
+                    }
+                }
+    }
+
     [Theory]
     [InlineData(64, 128, 784, false, false)] // forward X·W
     [InlineData(64, 128, 784, false, true)]  // forward X·Wᵀ

@@ -105,36 +105,119 @@ internal static unsafe class SgemmSmall
         }
     }
 
-    /// <summary>A not transposed, B transposed: both operands contiguous along k, so each C element is a dot product.</summary>
+    /// <summary>
+    /// A not transposed, B transposed (x·Wᵀ, the linear layer): both operands contiguous along k, so each C element is a
+    /// dot product. Eight outputs share each load of the A row and run eight independent FMA chains, which keeps the loop
+    /// load-bound instead of latency-bound (two accumulators per output before). Every element gets
+    /// the same arithmetic whichever group computes it: one vector accumulator over k in blocks, a fixed-order horizontal
+    /// sum, then the k tail in scalar FMAs, so results do not depend on the column split between threads.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void RunDots(in SgemmProblem p, int n0, int n1)
     {
-        int k8 = Vector256.IsHardwareAccelerated ? p.K & ~7 : 0;
+        // Follows the packed kernels' ISA (tests force each one): 16 lanes on AVX-512, 8 on AVX2, scalar otherwise.
+        GemmIsa isa = SgemmMicroKernel.ForcedIsa == GemmIsa.Auto ? SgemmMicroKernel.BestIsa : SgemmMicroKernel.ForcedIsa;
+        bool wide = isa == GemmIsa.Avx512 && Vector512.IsHardwareAccelerated;
+        int kv = wide ? p.K & ~15 : isa != GemmIsa.Portable && Vector256.IsHardwareAccelerated ? p.K & ~7 : 0;
         for (int i = 0; i < p.M; i++)
         {
             float* aRow = p.A + i * p.Lda;
             float* cRow = p.C + i * p.Ldc;
-            for (int j = n0; j < n1; j++)
+            int j = n0;
+            if (kv > 0)
+                for (; j + 8 <= n1; j += 8)
+                {
+                    float* b0 = p.B + j * p.Ldb;
+                    if (wide) Dots8x512(aRow, b0, p.Ldb, kv, cRow + j, p);
+                    else Dots8x256(aRow, b0, p.Ldb, kv, cRow + j, p);
+                }
+            for (; j < n1; j++)
             {
                 float* bRow = p.B + j * p.Ldb;
                 float acc = 0f;
-                if (k8 > 0)
+                if (kv > 0)
                 {
-                    // Two independent accumulators hide FMA latency; combined in a fixed order.
-                    Vector256<float> v0 = default, v1 = default;
-                    int q = 0;
-                    for (; q + 16 <= k8; q += 16)
+                    if (wide)
                     {
-                        v0 = Vector256.FusedMultiplyAdd(Vector256.Load(aRow + q), Vector256.Load(bRow + q), v0);
-                        v1 = Vector256.FusedMultiplyAdd(Vector256.Load(aRow + q + 8), Vector256.Load(bRow + q + 8), v1);
+                        Vector512<float> v = default;
+                        for (int q = 0; q < kv; q += 16) v = Vector512.FusedMultiplyAdd(Vector512.Load(aRow + q), Vector512.Load(bRow + q), v);
+                        acc = Vector512.Sum(v);
                     }
-                    if (q < k8) v0 = Vector256.FusedMultiplyAdd(Vector256.Load(aRow + q), Vector256.Load(bRow + q), v0);
-                    acc = Vector256.Sum(v0 + v1);
+                    else
+                    {
+                        Vector256<float> v = default;
+                        for (int q = 0; q < kv; q += 8) v = Vector256.FusedMultiplyAdd(Vector256.Load(aRow + q), Vector256.Load(bRow + q), v);
+                        acc = Vector256.Sum(v);
+                    }
                 }
-                for (int q = k8; q < p.K; q++) acc = MathF.FusedMultiplyAdd(aRow[q], bRow[q], acc);
-                StoreOne(cRow + j, acc, p.Alpha, p.Beta);
+                StoreOne(cRow + j, DotTail(aRow, bRow, kv, p.K, acc), p.Alpha, p.Beta);
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float DotTail(float* a, float* b, int q0, int k, float acc)
+    {
+        for (int q = q0; q < k; q++) acc = MathF.FusedMultiplyAdd(a[q], b[q], acc);
+        return acc;
+    }
+
+    /// <summary>Eight dot products c[0..8) = a · b_r (b_r = b + r·ldb) over k, 16 lanes at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dots8x512(float* a, float* b, nint ldb, int kv, float* c, in SgemmProblem p)
+    {
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        float* b1 = b + ldb, b2 = b1 + ldb, b3 = b2 + ldb, b4 = b3 + ldb, b5 = b4 + ldb, b6 = b5 + ldb, b7 = b6 + ldb;
+        for (int q = 0; q < kv; q += 16)
+        {
+            var x = Vector512.Load(a + q);
+            s0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + q), s0);
+            s1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b1 + q), s1);
+            s2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b2 + q), s2);
+            s3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b3 + q), s3);
+            s4 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b4 + q), s4);
+            s5 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b5 + q), s5);
+            s6 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b6 + q), s6);
+            s7 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b7 + q), s7);
+        }
+        int k = p.K;
+        StoreOne(c, DotTail(a, b, kv, k, Vector512.Sum(s0)), p.Alpha, p.Beta);
+        StoreOne(c + 1, DotTail(a, b1, kv, k, Vector512.Sum(s1)), p.Alpha, p.Beta);
+        StoreOne(c + 2, DotTail(a, b2, kv, k, Vector512.Sum(s2)), p.Alpha, p.Beta);
+        StoreOne(c + 3, DotTail(a, b3, kv, k, Vector512.Sum(s3)), p.Alpha, p.Beta);
+        StoreOne(c + 4, DotTail(a, b4, kv, k, Vector512.Sum(s4)), p.Alpha, p.Beta);
+        StoreOne(c + 5, DotTail(a, b5, kv, k, Vector512.Sum(s5)), p.Alpha, p.Beta);
+        StoreOne(c + 6, DotTail(a, b6, kv, k, Vector512.Sum(s6)), p.Alpha, p.Beta);
+        StoreOne(c + 7, DotTail(a, b7, kv, k, Vector512.Sum(s7)), p.Alpha, p.Beta);
+    }
+
+    /// <summary><see cref="Dots8x512"/> for CPUs without 512-bit vectors, 8 lanes at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dots8x256(float* a, float* b, nint ldb, int kv, float* c, in SgemmProblem p)
+    {
+        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        float* b1 = b + ldb, b2 = b1 + ldb, b3 = b2 + ldb, b4 = b3 + ldb, b5 = b4 + ldb, b6 = b5 + ldb, b7 = b6 + ldb;
+        for (int q = 0; q < kv; q += 8)
+        {
+            var x = Vector256.Load(a + q);
+            s0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(b + q), s0);
+            s1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(b1 + q), s1);
+            s2 = Vector256.FusedMultiplyAdd(x, Vector256.Load(b2 + q), s2);
+            s3 = Vector256.FusedMultiplyAdd(x, Vector256.Load(b3 + q), s3);
+            s4 = Vector256.FusedMultiplyAdd(x, Vector256.Load(b4 + q), s4);
+            s5 = Vector256.FusedMultiplyAdd(x, Vector256.Load(b5 + q), s5);
+            s6 = Vector256.FusedMultiplyAdd(x, Vector256.Load(b6 + q), s6);
+            s7 = Vector256.FusedMultiplyAdd(x, Vector256.Load(b7 + q), s7);
+        }
+        int k = p.K;
+        StoreOne(c, DotTail(a, b, kv, k, Vector256.Sum(s0)), p.Alpha, p.Beta);
+        StoreOne(c + 1, DotTail(a, b1, kv, k, Vector256.Sum(s1)), p.Alpha, p.Beta);
+        StoreOne(c + 2, DotTail(a, b2, kv, k, Vector256.Sum(s2)), p.Alpha, p.Beta);
+        StoreOne(c + 3, DotTail(a, b3, kv, k, Vector256.Sum(s3)), p.Alpha, p.Beta);
+        StoreOne(c + 4, DotTail(a, b4, kv, k, Vector256.Sum(s4)), p.Alpha, p.Beta);
+        StoreOne(c + 5, DotTail(a, b5, kv, k, Vector256.Sum(s5)), p.Alpha, p.Beta);
+        StoreOne(c + 6, DotTail(a, b6, kv, k, Vector256.Sum(s6)), p.Alpha, p.Beta);
+        StoreOne(c + 7, DotTail(a, b7, kv, k, Vector256.Sum(s7)), p.Alpha, p.Beta);
     }
 
     /// <summary>Both transposed: plain strided loops (only small sizes come here).</summary>

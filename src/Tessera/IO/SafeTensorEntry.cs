@@ -41,7 +41,7 @@ public sealed class SafeTensorEntry
     public long ByteLength => DataEnd - DataBegin;
 
     /// <summary>A fresh copy of the shape.</summary>
-    public long[] ToShapeArray() => (long[])_shape.Clone();
+    public long[] ToShapeArray() => _shape.AsSpan().ToArray();
 
     /// <inheritdoc/>
     public override string ToString() =>

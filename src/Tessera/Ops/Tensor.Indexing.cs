@@ -131,7 +131,7 @@ public partial class Tensor
         var idx = index.LongIndex("IndexSelect");
         if (idx.Rank > 1) throw new ArgumentException($"IndexSelect needs a 1-D index, got shape {ShapeUtil.Format(index.Shape)}.");
         var iv = idx.Span<long>();
-        var outShape = (int[])_shape.Clone();
+        var outShape = _shape.AsSpan().ToArray();
         outShape[d] = iv.Length;
         var y = Empty(DType, outShape);
         int size = _shape[d];
@@ -177,7 +177,7 @@ public partial class Tensor
                     throw new ArgumentException($"Cat: tensor {i} has shape {ShapeUtil.Format(t.Shape)}, incompatible with {ShapeUtil.Format(first.Shape)} outside dimension {d}.");
             total += t._shape[d];
         }
-        var shape = (int[])first._shape.Clone();
+        var shape = first._shape.AsSpan().ToArray();
         shape[d] = total;
         var y = Empty(dt, shape);
         int at = 0;

@@ -45,7 +45,7 @@ public partial class Tensor
         int m = a._shape[0], k = a._shape[1], n = b._shape[1];
         if (b._shape[0] != k) throw new ArgumentException($"Mm: shapes {ShapeUtil.Format(a.Shape)} and {ShapeUtil.Format(b.Shape)} cannot be multiplied ({k} vs {b._shape[0]}).");
         var y = Empty(a.DType, m, n);
-        Gemm(MatrixOperand.Of(a.Detach()), MatrixOperand.Of(b.Detach()), y, m, n, k, 0);
+        Gemm(MatrixOperand.Of(a), MatrixOperand.Of(b), y, m, n, k, 0);
         if (NeedsGrad(a, b))
         {
             Tensor ad = a.Detach(), bd = b.Detach();
@@ -98,8 +98,9 @@ public partial class Tensor
         if (bias is not null && (bias.Rank != 1 || bias._shape[0] != outF))
             throw new ArgumentException($"Linear bias must have shape [{outF}], got {ShapeUtil.Format(bias.Shape)}.");
         if (x.DType != weight.DType) throw new ArgumentException($"Linear: input is {x.DType.Name()} but weight is {weight.DType.Name()}.");
-        int[] lead = x._shape[..^1];
-        var x2 = x.Detach().Reshape(-1, inF);
+        // A 2-D input (the common case) goes to GEMM as is: no reshape views, and the weight as a transposed operand.
+        bool flat = x.Rank == 2;
+        var x2 = flat ? x : x.Detach().Reshape(-1, inF);
         int rows = x2._shape[0];
         var y = Empty(x.DType, rows, outF);
         float beta = 0;
@@ -108,10 +109,11 @@ public partial class Tensor
             BroadcastRows(bias, y, rows, outF);
             beta = 1;
         }
-        Gemm(MatrixOperand.Of(x2), MatrixOperand.Of(weight.Detach().T), y, rows, outF, inF, beta);
-        var result = y.Reshape([.. lead, outF]);
+        Gemm(MatrixOperand.Of(x2), MatrixOperand.Of(weight, transpose: true), y, rows, outF, inF, beta);
+        var result = flat ? y : y.Reshape([.. x._shape.AsSpan(0, x.Rank - 1), outF]);
         if (NeedsGrad(x, weight, bias))
         {
+            if (flat) x2 = x.Detach();
             Tensor wd = weight.Detach();
             int[] xShape = x._shape;
             result.SetGradFn("LinearBackward", bias is null ? [x, weight] : [x, weight, bias], g =>
@@ -177,10 +179,10 @@ public partial class Tensor
         var temps = new List<Tensor>(4);
         MatrixOperand Widen(MatrixOperand op)
         {
-            var stored = op.Transposed ? op.Tensor.T : op.Tensor;   // row-major as stored: widening copies without transposing
+            var stored = op.Tensor.Detach();   // row-major as stored, so widening copies without transposing; records nothing
             var w = stored.To(DType.Float32);
             if (!ReferenceEquals(w, stored)) temps.Add(w);
-            return MatrixOperand.Of(op.Transposed ? w.T : w);
+            return MatrixOperand.Of(w, transpose: op.Transposed);
         }
         var y32 = beta != 0 ? y.To(DType.Float32) : Empty(DType.Float32, m, n);
         temps.Add(y32);

@@ -156,8 +156,8 @@ public partial class Tensor
         start = Math.Clamp(start, 0, size);
         end = Math.Clamp(end, start, size);
         int len = (end - start + step - 1) / step;
-        var shape = (int[])_shape.Clone();
-        var strides = (long[])_strides.Clone();
+        var shape = _shape.AsSpan().ToArray();
+        var strides = _strides.AsSpan().ToArray();
         shape[d] = len;
         // With two or more elements step < size, so the product stays below the storage size; a dim of size 0 or 1 never steps.
         if (len > 1) strides[d] = _strides[d] * step;
@@ -250,7 +250,7 @@ public partial class Tensor
     /// <summary>A broadcast view of this tensor with <paramref name="shape"/> (-1 keeps a size). No copy.</summary>
     public Tensor Expand(params int[] shape)
     {
-        var target = (int[])shape.Clone();
+        var target = shape.AsSpan().ToArray();
         int lead = target.Length - Rank;
         if (lead < 0) throw new ArgumentException($"Expand target {ShapeUtil.Format(shape)} has fewer dims than the tensor's shape {ShapeUtil.Format(Shape)}.");
         for (int i = 0; i < target.Length; i++)

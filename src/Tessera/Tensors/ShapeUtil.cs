@@ -144,7 +144,7 @@ internal static class ShapeUtil
     /// <summary>Resolves a single -1 entry of a requested shape against <paramref name="numel"/>.</summary>
     public static int[] InferShape(int[] shape, long numel)
     {
-        var result = (int[])shape.Clone();
+        var result = shape.AsSpan().ToArray();
         int infer = -1;
         long known = 1;
         for (int i = 0; i < result.Length; i++)

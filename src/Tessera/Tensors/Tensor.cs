@@ -71,7 +71,7 @@ public partial class Tensor : IDisposable
     {
         int size = dtype.ElementSize();
         ShapeUtil.Validate(shape, size);
-        return Owning(Storage.Allocate(ShapeUtil.Numel(shape) * size), dtype, (int[])shape.Clone());
+        return Owning(Storage.Allocate(ShapeUtil.Numel(shape) * size), dtype, shape.AsSpan().ToArray());
     }
 
     /// <summary>A new, uninitialised tensor with the same shape and dtype (never a view).</summary>
@@ -81,7 +81,7 @@ public partial class Tensor : IDisposable
     public int Size(int dim) => _shape[ShapeUtil.NormalizeDim(dim, Rank)];
 
     /// <summary>Copy of the shape as an array.</summary>
-    public int[] ShapeArray() => (int[])_shape.Clone();
+    public int[] ShapeArray() => _shape.AsSpan().ToArray();
 
     internal int[] ShapeRef => _shape;
     internal long[] StridesRef => _strides;

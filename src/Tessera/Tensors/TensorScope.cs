@@ -26,7 +26,8 @@ public sealed class TensorScope : IDisposable
     [ThreadStatic] private static TensorScope? _current;
 
     private readonly TensorScope? _parent;
-    private readonly HashSet<Storage> _owned = new(ReferenceEqualityComparer.Instance);
+    // A list, not a set: each storage is tracked once, when created, and appending is the per-op cost every tensor pays.
+    private readonly List<Storage> _owned = [];
     private bool _disposed;
 
     private TensorScope(TensorScope? parent) => _parent = parent;
@@ -67,8 +68,7 @@ public sealed class TensorScope : IDisposable
     {
         ArgumentNullException.ThrowIfNull(tensor);
         var s = tensor.Storage;
-        s.IsState = true;
-        for (var scope = _current; scope is not null; scope = scope._parent) scope._owned.Remove(s);
+        s.IsState = true;   // scopes that tracked it skip it when they dispose
         return tensor;
     }
 
@@ -83,7 +83,12 @@ public sealed class TensorScope : IDisposable
 
     private void Move(Storage s)
     {
-        if (_owned.Remove(s)) _parent?._owned.Add(s);
+        // Kept tensors are usually among the last created: search from the end.
+        int i = _owned.LastIndexOf(s);
+        if (i < 0) return;
+        _owned[i] = _owned[^1];
+        _owned.RemoveAt(_owned.Count - 1);
+        _parent?._owned.Add(s);
     }
 
     /// <summary>Releases the memory of every tensor created in this scope and not kept (state excepted).</summary>

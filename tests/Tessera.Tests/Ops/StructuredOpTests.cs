@@ -30,6 +30,9 @@ public class StructuredOpTests
         ["batched_by_matrix"] = (t => t[0].Matmul(t[1]), () => [R(1, 2, 3, 4), R(2, 4, 5)]),
         ["linear_bias"] = (t => Tensor.Linear(t[0], t[1], t[2]), () => [R(1, 2, 3, 4), R(2, 5, 4), R(3, 5)]),
         ["linear_nobias"] = (t => Tensor.Linear(t[0], t[1]), () => [R(1, 3, 4), R(2, 2, 4)]),
+        ["linear_2d_bias"] = (t => Tensor.Linear(t[0], t[1], t[2]), () => [R(1, 3, 4), R(2, 5, 4), R(3, 5)]),
+        ["linear_weight_transposed_view"] = (t => Tensor.Linear(t[0], t[1].T, t[2]), () => [R(1, 3, 4), R(2, 4, 5), R(3, 5)]),
+        ["linear_weight_strided"] = (t => Tensor.Linear(t[0], t[1].Slice(1, 0, 8, 2)), () => [R(1, 2, 3, 4), R(2, 5, 8)]),
         ["softmax"] = (t => t[0].Softmax(1), () => [R(1, 3, 4, 2)]),
         ["log_softmax"] = (t => t[0].LogSoftmax(-1), () => [R(1, 3, 5)]),
         ["cross_entropy"] = (t => Functional.CrossEntropy(t[0], Tensor.FromArray(new long[] { 1, 0, 4 })), () => [R(1, 3, 5)]),
@@ -65,6 +68,45 @@ public class StructuredOpTests
         // float32 round trip loses precision: compare loosely there.
         if (name == "to_float32_roundtrip") GradCheck.Check(fn, inputs(), eps: 1e-3, atol: 1e-3, rtol: 1e-3);
         else GradCheck.Check(fn, inputs());
+    }
+
+    [Theory]
+    [InlineData(DType.Float32, 1)]
+    [InlineData(DType.Float32, 3)]
+    [InlineData(DType.Float64, 2)]
+    public void LinearMatchesLoopsForEveryWeightLayout(DType dt, int batch)
+    {
+        var g = new Generator(11);
+        const int inF = 37, outF = 19;
+        var x = Tensor.Randn([2, batch, inF], g, dt);
+        var bias = Tensor.Randn([outF], g, dt);
+        var contiguous = Tensor.Randn([outF, inF], g, dt);
+        var layouts = new Dictionary<string, Tensor>
+        {
+            ["contiguous"] = contiguous,
+            ["transposed view"] = contiguous.T.Contiguous().T,               // column-major (outF, inF)
+            ["strided"] = Tensor.Randn([outF, 2 * inF], g, dt).Slice(1, 0, 2 * inF, 2),   // inner stride 2: copied
+        };
+        double tol = dt == DType.Float32 ? 1e-4 : 1e-12;
+        foreach (var (name, w) in layouts)
+        {
+            var wv = w.Contiguous().ToDoubleArray();
+            var bv = bias.ToDoubleArray();
+            foreach (var input in new[] { x, x.Select(0, 1) })   // 3-D and 2-D inputs
+            {
+                var y = Tensor.Linear(input, w, bias);
+                var xv = input.Contiguous().ToDoubleArray();
+                Assert.Equal([.. input.ShapeArray()[..^1], outF], y.ShapeArray());
+                var yv = y.ToDoubleArray();
+                for (int r = 0; r < xv.Length / inF; r++)
+                    for (int o = 0; o < outF; o++)
+                    {
+                        double acc = bv[o];
+                        for (int k = 0; k < inF; k++) acc += xv[r * inF + k] * wv[o * inF + k];
+                        Assert.True(Math.Abs(yv[r * outF + o] - acc) <= tol * (1 + Math.Abs(acc)), $"{name}, rank {input.Rank}: y[{r}, {o}] = {yv[r * outF + o]}, expected {acc}");
+                    }
+            }
+        }
     }
 
     [Fact]
