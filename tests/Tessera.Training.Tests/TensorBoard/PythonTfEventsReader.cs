@@ -36,7 +36,7 @@ internal static class PythonTfEventsReader
         if (!File.Exists(Python)) return $"{Python} not found (install the Debian packages python3, python3-protobuf and python3-crc32c)";
         var (code, _, stderr) = Run("-c", "import google.protobuf, crc32c");
         return code == 0 ? null
-            : $"{Python} cannot import google.protobuf and crc32c (install the Debian packages python3-protobuf and python3-crc32c): {stderr.Trim()}";
+            : $"{Python} cannot import google.protobuf and crc32c (install the Debian packages python3-protobuf and python3-crc32c): {stderr.Trim().Split('\n')[^1]}";
     }
 
     private static (int Code, string Stdout, string Stderr) Run(params string[] args)
