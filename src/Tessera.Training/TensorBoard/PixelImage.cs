@@ -67,6 +67,44 @@ public sealed class PixelImage
         return new PixelImage(h, w, c, pixels);
     }
 
+    /// <summary>
+    /// Tiles images into one, row by row, <paramref name="columns"/> to a row, as torchvision's <c>make_grid</c>: each
+    /// in a cell the size of the largest, top-left aligned, with <paramref name="padding"/> pixels of
+    /// <paramref name="background"/> around and between cells. For logging a batch of sample predictions as one image.
+    /// </summary>
+    /// <exception cref="ArgumentException">No images, or images with different channel counts.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="columns"/> below 1 or <paramref name="padding"/> negative.</exception>
+    public static PixelImage Grid(IReadOnlyList<PixelImage> images, int columns = 8, int padding = 2, byte background = 0)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Count == 0) throw new ArgumentException("A grid needs at least one image; got none.", nameof(images));
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(padding);
+        int c = images[0].Channels;
+        for (int i = 0; i < images.Count; i++)
+        {
+            if (images[i] is null) throw new ArgumentException($"Image {i} is null.", nameof(images));
+            if (images[i].Channels != c)
+                throw new ArgumentException($"Grid images share one channel count; image 0 has {c}, image {i} has {images[i].Channels}.", nameof(images));
+        }
+        int cellH = images.Max(im => im.Height), cellW = images.Max(im => im.Width);
+        int cols = Math.Min(columns, images.Count), rows = (images.Count + cols - 1) / cols;
+        long height = (long)rows * (cellH + padding) + padding, width = (long)cols * (cellW + padding) + padding;
+        if (height * width * c > Array.MaxLength)
+            throw new ArgumentException($"A grid of {images.Count} images of up to {cellH}x{cellW} is too large an image.", nameof(images));
+        var pixels = new byte[height * width * c];
+        pixels.AsSpan().Fill(background);
+        for (int i = 0; i < images.Count; i++)
+        {
+            var im = images[i];
+            int top = padding + i / cols * (cellH + padding), left = padding + i % cols * (cellW + padding);
+            int rowBytes = im.Width * c;
+            for (int y = 0; y < im.Height; y++)
+                im._pixels.AsSpan(y * rowBytes, rowBytes).CopyTo(pixels.AsSpan((int)(((top + y) * width + left) * c)));
+        }
+        return new PixelImage((int)height, (int)width, c, pixels);
+    }
+
     internal static void Validate(int length, int height, int width, int channels)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
