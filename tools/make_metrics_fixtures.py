@@ -246,8 +246,9 @@ def split_cases(rng):
         [5, 9, 5, -1, 9, 9, 5, -1, -1, 9, 5, 5, 9, -1, 5, 9],   # labels in no particular order or range
         rng.integers(0, 4, 53).tolist(),
         (rng.uniform(size=40) < 0.2).astype(int).tolist(),
+        [3, 1, 1, 3, 3, 2, 2, 1, 3, 2, 3],   # first-appearance class order gives other folds than sorted order
     ]
-    for y, k in zip(ys, (3, 4, 5, 3)):
+    for y, k in zip(ys, (3, 4, 5, 3, 2)):
         stratified.append({"y": y, "n_splits": k, "folds": folds(StratifiedKFold(k), np.zeros((len(y), 1)), np.array(y))})
     return {"sklearn": sklearn.__version__, "kfold": kfold, "stratified": stratified}
 
