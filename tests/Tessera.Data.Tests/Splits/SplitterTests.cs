@@ -126,6 +126,24 @@ public class SplitterTests
     }
 
     [Fact]
+    public void StratifiedTrainValidationSplitKeepsClassShares()
+    {
+        var g = new Generator(9);
+        var y = Enumerable.Range(0, 157).Select(_ => g.NextDouble() switch { < 0.5 => 1L, < 0.8 => 0L, < 0.95 => 2L, _ => 3L }).ToArray();
+        var split = TrainValidationSplit.Split(y, 0.2, seed: 1);
+        Assert.Equal(32, split.Validation.Length);   // ceil(0.2 * 157)
+        Assert.Equal(Enumerable.Range(0, 157), split.Train.Concat(split.Validation).Order());
+        foreach (var cls in y.Distinct())
+        {
+            double exact = 32.0 * y.Count(v => v == cls) / y.Length;
+            int count = split.Validation.Count(i => y[i] == cls);
+            Assert.True(Math.Abs(count - exact) < 1, $"class {cls}: {count} held out, exact share {exact}");
+        }
+        Assert.Equal(split.Validation, TrainValidationSplit.Split(y, 0.2, seed: 1).Validation);
+        Assert.NotEqual(split.Validation, TrainValidationSplit.Split(y, 0.2, seed: 2).Validation);
+    }
+
+    [Fact]
     public void BadArgumentsAreRejectedWithTheValue()
     {
         Assert.Contains("1", Assert.Throws<ArgumentOutOfRangeException>(() => new KFold(1)).Message);
