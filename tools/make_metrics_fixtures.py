@@ -5,6 +5,7 @@ Usage (from the repository root; needs Debian's python3-sklearn):
 
     /usr/bin/python3 tools/make_metrics_fixtures.py
         # writes tests/fixtures/metrics/metrics.json and tests/fixtures/metrics/splits.json
+    /usr/bin/python3 tools/make_metrics_fixtures.py --out DIR   # the same files under DIR (the tests compare them)
 
 Every value is what scikit-learn returns with default arguments (Python's float repr round-trips
 doubles exactly). NaN is written as the string "NaN" (JSON has no NaN). Undefined scores that
@@ -36,6 +37,7 @@ splits.json
     stratified      list of {y, n_splits, folds: [{train, test}]} (StratifiedKFold(n_splits), shuffle=False)
 """
 
+import argparse
 import json
 import math
 import os
@@ -253,9 +255,9 @@ def split_cases(rng):
     return {"sklearn": sklearn.__version__, "kfold": kfold, "stratified": stratified}
 
 
-def write(name, obj):
-    os.makedirs(OUT, exist_ok=True)
-    path = os.path.join(OUT, name)
+def write(out, name, obj):
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, name)
     with open(path + ".tmp", "w") as f:
         json.dump(clean(obj), f, separators=(",", ":"))
         f.write("\n")
@@ -264,6 +266,9 @@ def write(name, obj):
 
 
 def main():
+    parser = argparse.ArgumentParser(description="scikit-learn parity fixtures for Tessera.Metrics")
+    parser.add_argument("--out", default=OUT, help="output folder (default: tests/fixtures/metrics)")
+    out = parser.parse_args().out
     rng = np.random.default_rng(20260804)
     metrics = {
         "sklearn": sklearn.__version__,
@@ -274,8 +279,8 @@ def main():
         "regression": regression_cases(rng),
         "perplexity": perplexity_cases(rng),
     }
-    write("metrics.json", metrics)
-    write("splits.json", split_cases(rng))
+    write(out, "metrics.json", metrics)
+    write(out, "splits.json", split_cases(rng))
 
 
 if __name__ == "__main__":
