@@ -9,7 +9,7 @@ internal static class LearningCurves
     /// <param name="Label">Legend text.</param>
     /// <param name="X">Epochs or steps.</param>
     /// <param name="Y">Metric values, parallel to <paramref name="X"/>.</param>
-    /// <param name="Dashed">Drawn dashed (the second and later columns of one run).</param>
+    /// <param name="Dashed">Drawn dashed in PNG, lighter in SVG, with square markers (the second and later columns of one run).</param>
     /// <param name="Color">Index into the palette (one colour per run).</param>
     public sealed record Line(string Label, double[] X, double[] Y, bool Dashed, int Color);
 
@@ -29,7 +29,14 @@ internal static class LearningCurves
             scatter.LegendText = line.Label;
             scatter.LineWidth = 2;
             scatter.MarkerSize = line.X.Length <= 40 ? 5 : 0;
-            if (line.Dashed) scatter.LinePattern = LinePattern.Dashed;
+            if (line.Dashed)
+            {
+                scatter.MarkerShape = MarkerShape.FilledSquare;
+                // Skia's SVG canvas cannot write dash effects (it prints a warning per line and draws them solid):
+                // in SVG the other columns of a run are drawn lighter instead.
+                if (svg) scatter.Color = scatter.Color.WithAlpha(0.5);
+                else scatter.LinePattern = LinePattern.Dashed;
+            }
         }
         plot.Title(title);
         plot.XLabel(xLabel);
