@@ -46,7 +46,9 @@ public sealed class DatasetResolver
         if (directory is not null)
         {
             if (!Directory.Exists(directory))
-                throw new DirectoryNotFoundException($"Directory {directory} given for {spec.Name} does not exist.");
+                throw new DirectoryNotFoundException(File.Exists(directory)
+                    ? $"{directory} given for {spec.Name} is a file; expected the directory holding {string.Join(", ", needed.Select(f => f + "[.gz]"))}."
+                    : $"Directory {directory} given for {spec.Name} does not exist.");
             var missing = needed.Where(f => FindFile(directory, f) is null).ToArray();
             if (missing.Length > 0)
                 throw new FileNotFoundException($"Directory {directory} given for {spec.Name} lacks {string.Join(", ", missing.Select(m => m + "[.gz]"))}.");

@@ -25,6 +25,7 @@ public sealed class BadInputTests(BadInputFiles files) : IClassFixture<BadInputF
         { "eval mlp --weights {mlp} --data {data-bad-gzip}", 2, "t10k-images-idx3-ubyte.gz: corrupt gzip stream" },
         { "eval mlp --weights {mlp} --data {data-no-labels}", 2, "lacks t10k-labels-idx1-ubyte[.gz]" },
         { "eval mlp --weights {mlp} --data {missing}", 2, "does not exist" },
+        { "eval mlp --weights {mlp} --data {mlp}", 2, "is a file; expected the directory holding t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]" },
         { "predict mlp --weights {mlp} --data {data-truncated} --index 0", 2, "truncated data" },
         { "predict mlp --weights {mlp} --data {data} --index 2000", 2, "--index 2000 is out of range" },
         { "bench mlp --data {data-train-truncated} --threads 1", 2, "train-images-idx3-ubyte: truncated data" },

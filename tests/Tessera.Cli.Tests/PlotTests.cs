@@ -28,7 +28,7 @@ public sealed class PlotTests : IDisposable
         string png = Path.Combine(_root, "curves.png");
         var r = CliProcess.Run(["plot", a, b, "--out", png, "--width", "640", "--height", "400"]);
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("2 run(s)", r.Stdout);
+        Assert.Contains("4 line(s) of train_loss, val_loss against epoch from 2 run(s)", r.Stdout);
         byte[] bytes = File.ReadAllBytes(png);
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
         Assert.InRange(bytes.Length, 5_000, 2_000_000);

@@ -58,6 +58,7 @@ internal static class PlotCommand
     {
         var runs = runPaths.Select(RunMetrics.Read).ToList();
         var lines = new List<LearningCurves.Line>();
+        var plotted = new List<string>(); // the columns drawn, for the axis label
         // Two runs with the same folder name (a/run1, b/run1) are told apart by the path the user gave.
         var names = runs.Select(r => r.Name).ToList();
         for (int i = 0; i < runs.Count; i++)
@@ -78,13 +79,14 @@ internal static class PlotCommand
                     continue;
                 }
                 lines.Add(new LearningCurves.Line(columns.Count > 1 ? $"{name}: {columns[c]}" : name, xs, ys, Dashed: c > 0, Color: i));
+                if (!plotted.Contains(columns[c])) plotted.Add(columns[c]);
             }
         }
         if (lines.Count == 0) return CliErrors.Report($"no values of '{metric}' to plot in {string.Join(", ", runPaths)}.");
 
         string? dir = Path.GetDirectoryName(Path.GetFullPath(output));
         if (dir is not null && !Directory.Exists(dir)) return CliErrors.Report($"--out '{output}': directory {dir} does not exist.");
-        string yLabel = string.Join(", ", lines.Select(l => l.Label.Contains(": ", StringComparison.Ordinal) ? l.Label[(l.Label.LastIndexOf(": ", StringComparison.Ordinal) + 2)..] : metric).Distinct());
+        string yLabel = string.Join(", ", plotted);
         bool svg = FormatOf(output) == "svg";
         byte[] bytes = LearningCurves.Render(lines, title ?? metric, x, yLabel, svg, width, height);
         WriteAtomically(output, bytes);
