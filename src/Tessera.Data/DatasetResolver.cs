@@ -29,14 +29,27 @@ public sealed class DatasetResolver
     /// <summary>Finds <paramref name="spec"/>'s files.</summary>
     /// <param name="spec">The dataset.</param>
     /// <param name="directory">An explicit directory; when given, it is the only place looked at.</param>
+    /// <param name="files">
+    /// The files the caller will read (for example only a test split's); a directory qualifies when it holds these.
+    /// Null means all of <see cref="DatasetSpec.Files"/>. Downloads always fetch the whole spec.
+    /// </param>
+    /// <exception cref="ArgumentException">When <paramref name="files"/> names a file that is not in the spec.</exception>
+    /// <exception cref="DirectoryNotFoundException">When the explicit directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">When the explicit directory lacks a file, or no step finds the dataset (the message lists the places tried).</exception>
     /// <exception cref="InvalidDataException">When a downloaded file fails its SHA-256 check.</exception>
-    public DataSource Resolve(DatasetSpec spec, string? directory = null)
+    public DataSource Resolve(DatasetSpec spec, string? directory = null, IReadOnlyList<string>? files = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        var needed = files ?? spec.Files;
+        if (needed.FirstOrDefault(f => !spec.Files.Contains(f)) is { } unknown)
+            throw new ArgumentException($"{unknown} is not a file of {spec.Name} (files: {string.Join(", ", spec.Files)}).", nameof(files));
         if (directory is not null)
         {
-            var missing = spec.Files.Where(f => FindFile(directory, f) is null).ToArray();
+            if (!Directory.Exists(directory))
+                throw new DirectoryNotFoundException(File.Exists(directory)
+                    ? $"{directory} given for {spec.Name} is a file; expected the directory holding {string.Join(", ", needed.Select(f => f + "[.gz]"))}."
+                    : $"Directory {directory} given for {spec.Name} does not exist.");
+            var missing = needed.Where(f => FindFile(directory, f) is null).ToArray();
             if (missing.Length > 0)
                 throw new FileNotFoundException($"Directory {directory} given for {spec.Name} lacks {string.Join(", ", missing.Select(m => m + "[.gz]"))}.");
             return new DataSource(DataSourceKind.Explicit, Path.GetFullPath(directory));
@@ -47,7 +60,7 @@ public sealed class DatasetResolver
         {
             if (string.IsNullOrEmpty(dir)) return null;
             tried.Add(dir);
-            return IsComplete(spec, dir) ? new DataSource(kind, Path.GetFullPath(dir)) : null;
+            return IsComplete(needed, dir) ? new DataSource(kind, Path.GetFullPath(dir)) : null;
         }
 
         string? env = Environment.GetEnvironmentVariable(EnvironmentVariable);
@@ -76,7 +89,7 @@ public sealed class DatasetResolver
                         throw new InvalidDataException($"Downloaded {path} has SHA-256 {actual}, expected {hex}; the file was deleted.");
                     }
                 }
-                if (IsComplete(spec, cache)) return new DataSource(DataSourceKind.Downloaded, Path.GetFullPath(cache));
+                if (IsComplete(needed, cache)) return new DataSource(DataSourceKind.Downloaded, Path.GetFullPath(cache));
             }
             tried.Add("download");
         }
@@ -84,7 +97,7 @@ public sealed class DatasetResolver
             if (Try(DataSourceKind.Bundled, Path.Combine(BundledRoot, spec.BundledSubdirectory)) is { } d) return d;
 
         throw new FileNotFoundException(
-            $"Could not find {spec.Name} ({string.Join(", ", spec.Files)}, optionally .gz). Tried: {string.Join("; ", tried)}. " +
+            $"Could not find {spec.Name} ({string.Join(", ", needed)}, optionally .gz). Tried: {string.Join("; ", tried)}. " +
             $"Pass a directory or set ${EnvironmentVariable}.");
     }
 
@@ -97,7 +110,7 @@ public sealed class DatasetResolver
         return File.Exists(gz) ? gz : null;
     }
 
-    private static bool IsComplete(DatasetSpec spec, string dir) => Directory.Exists(dir) && spec.Files.All(f => FindFile(dir, f) is not null);
+    private static bool IsComplete(IReadOnlyList<string> files, string dir) => Directory.Exists(dir) && files.All(f => FindFile(dir, f) is not null);
 
     private static string? FindBundledRoot()
     {

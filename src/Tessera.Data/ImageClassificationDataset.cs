@@ -48,9 +48,10 @@ public abstract class ImageClassificationDataset : TensorDataset
     internal static Loaded Load(string displayName, DatasetSpec spec, bool train, string? directory, bool normalize, float mean, float std,
         IReadOnlyList<string> classNames, DatasetResolver? resolver)
     {
-        var source = (resolver ?? DatasetResolver.Default).Resolve(spec, directory);
         string imagesName = train ? "train-images-idx3-ubyte" : "t10k-images-idx3-ubyte";
         string labelsName = train ? "train-labels-idx1-ubyte" : "t10k-labels-idx1-ubyte";
+        // Only this split's files are needed: evaluating with a directory that holds just the test split works.
+        var source = (resolver ?? DatasetResolver.Default).Resolve(spec, directory, [imagesName, labelsName]);
         string imagesPath = DatasetResolver.FindFile(source.Directory, imagesName)
             ?? throw new FileNotFoundException($"{imagesName}[.gz] is missing from {source.Directory}.");
         string labelsPath = DatasetResolver.FindFile(source.Directory, labelsName)

@@ -161,4 +161,22 @@ public sealed class DatasetResolverTests : IDisposable
         Assert.Equal(4L, train.Targets.ToArray<long>()[0]);
         Assert.Contains("TESSERA_DATA", train.Source.Description);
     }
+
+    [Fact]
+    public void TheTestSplitNeedsOnlyTheTestFiles()
+    {
+        string dir = _root.Sub("test-only");
+        foreach (var f in Directory.GetFiles(TestPaths.Subset, "t10k-*")) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+        var r = new DatasetResolver { HomeDirectory = _root.Path, SystemDirectoriesOverride = [] };
+        var test = new FashionMnist(train: false, directory: dir, resolver: r);
+        Assert.Equal((DataSourceKind.Explicit, 2000), (test.Source.Kind, test.Count));
+        // The training split still needs its own files, and says which are missing.
+        var e = Assert.Throws<FileNotFoundException>(() => new FashionMnist(train: true, directory: dir, resolver: r));
+        Assert.Contains("train-images-idx3-ubyte[.gz]", e.Message);
+        Assert.DoesNotContain("t10k", e.Message);
+        // Asking for all files (the default) still requires all four.
+        Assert.Throws<FileNotFoundException>(() => r.Resolve(FashionMnist.Spec, dir));
+        Assert.Throws<ArgumentException>(() => r.Resolve(FashionMnist.Spec, dir, ["no-such-file"]));
+        Assert.Throws<DirectoryNotFoundException>(() => r.Resolve(FashionMnist.Spec, Path.Combine(dir, "missing"), ["t10k-images-idx3-ubyte"]));
+    }
 }

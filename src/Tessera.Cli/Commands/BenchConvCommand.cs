@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Tessera.Bench;
-using Tessera.Threading;
 
 namespace Tessera.Cli.Commands;
 
@@ -11,16 +10,12 @@ internal static class BenchConvCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var threads = new Option<int?>("--threads") { Description = "Threads for the kernels. Default: processor count." };
+        var threads = CliOptions.Threads();
         var json = new Option<bool>("--json") { Description = "One JSON line per layer, keys as bench/torch_conv.py." };
         var command = new Command("conv", "conv2d forward + backward time at LeNet-5 sizes, batch 64 (best of 30 rounds of 5 after a 0.3 s warm-up).") { threads, json };
         command.SetAction(result =>
         {
-            if (result.GetValue(threads) is { } t)
-            {
-                if (t < 1) { Console.Error.WriteLine($"--threads must be at least 1, got {t}."); return 2; }
-                Parallelism.ThreadCount = t;
-            }
+            CliOptions.ApplyThreads(result, threads);
             foreach (var (name, us) in ConvBench.Run())
                 Console.WriteLine(result.GetValue(json) ? ConvBench.ToJson(name, us) : $"{name,-12} {us.ToString("F1", CultureInfo.InvariantCulture),10} µs");
             return 0;

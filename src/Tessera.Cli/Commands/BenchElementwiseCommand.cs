@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Tessera.Bench;
-using Tessera.Threading;
 
 namespace Tessera.Cli.Commands;
 
@@ -13,30 +12,21 @@ internal static class BenchElementwiseCommand
     public static Command Create()
     {
         var ops = new Argument<string[]>("ops") { Description = "Ops to run (default: all): " + string.Join(", ", ElementwiseBench.Ops), Arity = ArgumentArity.ZeroOrMore };
-        var threads = new Option<int?>("--threads") { Description = "Threads for the kernels. Default: processor count." };
+        ops.AcceptOnlyFromAmong([.. ElementwiseBench.Ops]);
+        var threads = CliOptions.Threads();
         var json = new Option<bool>("--json") { Description = "One JSON line per op, keys as bench/torch_elementwise.py." };
         var command = new Command("elementwise", "Elementwise/reduction time per call on 1M floats (best of 30 rounds of 20 calls after a 0.2 s warm-up).") { ops, threads, json };
         command.SetAction(result =>
         {
-            if (result.GetValue(threads) is { } t)
-            {
-                if (t < 1) { Console.Error.WriteLine($"--threads must be at least 1, got {t}."); return 2; }
-                Parallelism.ThreadCount = t;
-            }
+            CliOptions.ApplyThreads(result, threads);
             var selected = result.GetValue(ops) ?? [];
-            var unknown = selected.Where(o => !ElementwiseBench.Ops.Contains(o)).ToArray();
-            if (unknown.Length > 0)
-            {
-                Console.Error.WriteLine($"Unknown op(s) {string.Join(", ", unknown)}; known: {string.Join(", ", ElementwiseBench.Ops)}.");
-                return 2;
-            }
             var table = new Table().AddColumns("op", "n", "µs/call");
             foreach (var (op, n, us) in ElementwiseBench.Run(selected))
             {
                 if (result.GetValue(json)) Console.WriteLine(ElementwiseBench.ToJson(op, n, us));
                 else table.AddRow(op, n.ToString(CultureInfo.InvariantCulture), us.ToString("F1", CultureInfo.InvariantCulture));
             }
-            if (!result.GetValue(json)) AnsiConsole.Write(table);
+            if (!result.GetValue(json)) CliConsole.Create().Write(table);
             return 0;
         });
         return command;

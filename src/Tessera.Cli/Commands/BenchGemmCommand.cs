@@ -26,10 +26,8 @@ internal static class BenchGemmCommand
             DefaultValueFactory = _ => "square",
         };
         shapes.AcceptOnlyFromAmong("square", "training");
-        var threads = new Option<int?>("--threads")
-        {
-            Description = "Threads for the kernels (Parallelism.ThreadCount). Default: processor count.",
-        };
+        CliOptions.AddCheck(sizes, n => n?.Where(v => v < 1).ToArray() is [var bad, ..] ? $"--n must be at least 1, got {bad}." : null);
+        var threads = CliOptions.Threads("Threads for the kernels (Parallelism.ThreadCount). Default: processor count.");
         var json = new Option<bool>("--json")
         {
             Description = "Print one JSON line per product ({\"workload\":\"gemm\",\"n\":..,\"gflops\":..} for square sizes).",
@@ -48,20 +46,7 @@ internal static class BenchGemmCommand
 
     private static int Run(int[] sizes, string shapes, int? threads, bool json)
     {
-        if (threads is { } t)
-        {
-            if (t < 1)
-            {
-                Console.Error.WriteLine("--threads must be at least 1.");
-                return 2;
-            }
-            Parallelism.ThreadCount = t;
-        }
-        if (sizes.Any(n => n < 1))
-        {
-            Console.Error.WriteLine("--n must be at least 1.");
-            return 2;
-        }
+        if (threads is { } t) Parallelism.ThreadCount = t;
 
         IEnumerable<Func<GemmBenchResult>> work = shapes == "training"
             ? GemmBench.TrainingShapes.Select(s => (Func<GemmBenchResult>)(() => GemmBench.Measure(s.M, s.N, s.K, s.TransA, s.TransB, s.Label)))
@@ -73,7 +58,8 @@ internal static class BenchGemmCommand
             return 0;
         }
 
-        AnsiConsole.MarkupLine($"[bold]tessera bench gemm[/]  threads={Parallelism.ThreadCount}  " +
+        var console = CliConsole.Create();
+        console.MarkupLine($"[bold]tessera bench gemm[/]  threads={Parallelism.ThreadCount}  " +
             $"AVX-512F={Avx512F.IsSupported} Vector512={Vector512.IsHardwareAccelerated} FMA={Fma.IsSupported}");
         var table = new Table().AddColumns("product", "m", "n", "k", "op", "time (µs)", "GFLOP/s");
         foreach (var measure in work)
@@ -84,7 +70,7 @@ internal static class BenchGemmCommand
                 r.K.ToString(CultureInfo.InvariantCulture), (r.TransA ? "T" : "N") + (r.TransB ? "T" : "N"),
                 (r.Seconds * 1e6).ToString("F1", CultureInfo.InvariantCulture), r.Gflops.ToString("F1", CultureInfo.InvariantCulture));
         }
-        AnsiConsole.Write(table);
+        CliConsole.Create().Write(table);
         return 0;
     }
 }

@@ -19,16 +19,15 @@ internal static class BenchLoadCommand
         command.SetAction(result =>
         {
             string path = result.GetValue(file)!;
-            if (!File.Exists(path)) { Console.Error.WriteLine($"--file '{path}' does not exist."); return 2; }
+            if (!File.Exists(path)) return CliErrors.Report($"--file '{path}' does not exist.");
             LoadBench.Result r;
             try
             {
                 r = LoadBench.Run(path, mapped: !result.GetValue(copy));
             }
-            catch (Exception e) when (e is IOException or NotSupportedException or UnauthorizedAccessException or Tessera.IO.SafeTensorsFormatException)
+            catch (Exception e) when (CliErrors.IsBadInput(e))
             {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
+                return CliErrors.Report(e);
             }
             static Dictionary<string, double> Mb(LoadBench.Rss m) => new()
             {

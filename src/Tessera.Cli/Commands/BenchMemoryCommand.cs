@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Tessera.Bench;
-using Tessera.Threading;
 
 namespace Tessera.Cli.Commands;
 
@@ -15,7 +14,9 @@ internal static class BenchMemoryCommand
         var steps = new Option<int>("--steps") { Description = "Training steps to run.", DefaultValueFactory = _ => 2000 };
         var every = new Option<int>("--every") { Description = "Print a sample every N steps.", DefaultValueFactory = _ => 250 };
         var scoped = new Option<bool>("--scoped") { Description = "Release each step's temporaries with a TensorScope instead of the GC." };
-        var threads = new Option<int?>("--threads") { Description = "Threads for the kernels. Default: processor count." };
+        foreach (var o in new[] { steps, every })
+            CliOptions.AddCheck(o, v => v < 1 ? $"{o.Name} must be at least 1, got {v}." : null);
+        var threads = CliOptions.Threads();
         var command = new Command("memory", "Working set, GC heap and managed bytes allocated per step across repeated forward+backward steps.")
         {
             steps, every, scoped, threads,
@@ -23,12 +24,7 @@ internal static class BenchMemoryCommand
         command.SetAction(result =>
         {
             int n = result.GetValue(steps), e = result.GetValue(every);
-            if (n < 1 || e < 1) { Console.Error.WriteLine($"--steps and --every must be positive, got {n} and {e}."); return 2; }
-            if (result.GetValue(threads) is { } t)
-            {
-                if (t < 1) { Console.Error.WriteLine($"--threads must be at least 1, got {t}."); return 2; }
-                Parallelism.ThreadCount = t;
-            }
+            CliOptions.ApplyThreads(result, threads);
             foreach (var s in MemoryBench.Run(n, e, result.GetValue(scoped)))
                 Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
                 {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Tessera.Bench;
-using Tessera.Threading;
 
 namespace Tessera.Cli.Commands;
 
@@ -10,17 +9,13 @@ internal static class BenchTrainCommand
     /// <summary>Creates the command for one model.</summary>
     public static Command Create(string model)
     {
-        var threads = new Option<int?>("--threads") { Description = "Threads for the kernels. Default: processor count." };
+        var threads = CliOptions.Threads();
         var data = new Option<string?>("--data") { Description = "Directory with the Fashion-MNIST IDX files (default: $TESSERA_DATA, ~/.tessera/datasets, /usr/share/datasets/fashion-mnist, then the shipped subset)." };
         var json = new Option<bool>("--json") { Description = "One JSON line with the keys of torch_seed_workloads.py." };
         var command = new Command(model, $"One epoch of {model} training on Fashion-MNIST (batch 64), then accuracy and inference speed.") { threads, data, json };
         command.SetAction(result =>
         {
-            if (result.GetValue(threads) is { } t)
-            {
-                if (t < 1) { Console.Error.WriteLine($"--threads must be at least 1, got {t}."); return 2; }
-                Parallelism.ThreadCount = t;
-            }
+            CliOptions.ApplyThreads(result, threads);
             var r = TrainBench.Run(model, result.GetValue(data));
             if (result.GetValue(json)) Console.WriteLine(TrainBench.ToJson(r));
             else

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using Tessera.Data;
-using Tessera.Threading;
 using Tessera.Training;
 
 namespace Tessera.Cli.Commands;
@@ -17,17 +16,13 @@ internal static class EvalCommand
         var model = new Argument<string>("model") { Description = "mlp or lenet." };
         model.AcceptOnlyFromAmong("mlp", "lenet");
         var weights = new Option<string>("--weights") { Description = "model.safetensors (state dict, PyTorch names) or checkpoint.safetensors.", Required = true };
-        var data = new Option<string?>("--data") { Description = "Directory with the Fashion-MNIST IDX files." };
+        var data = new Option<string?>("--data") { Description = "Directory with the Fashion-MNIST test files (t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, optionally .gz)." };
         var json = new Option<bool>("--json") { Description = "One JSON line: accuracy, per_class, confusion." };
-        var threads = new Option<int?>("--threads") { Description = "Threads for the kernels. Default: processor count." };
+        var threads = CliOptions.Threads();
         var command = new Command("eval", "Evaluate a trained classifier on the Fashion-MNIST test split.") { model, weights, data, json, threads };
         command.SetAction(r =>
         {
-            if (r.GetValue(threads) is { } t)
-            {
-                if (t < 1) { Console.Error.WriteLine($"--threads must be at least 1, got {t}."); return 2; }
-                Parallelism.ThreadCount = t;
-            }
+            CliOptions.ApplyThreads(r, threads);
             try
             {
                 var net = ModelFactory.CreateClassifier(r.GetValue(model)!);
@@ -53,19 +48,19 @@ internal static class EvalCommand
                 var table = new Table().Title("per-class metrics").AddColumns("class", "precision", "recall", "F1", "support");
                 for (int c = 0; c < m.Classes; c++)
                     table.AddRow(Markup.Escape(names[c]), m.Precision(c).ToString("F4", inv), m.Recall(c).ToString("F4", inv), m.F1(c).ToString("F4", inv), m.Support(c).ToString(inv));
-                AnsiConsole.Write(table);
+                var console = CliConsole.Create();
+                console.Write(table);
                 var conf = new Table().Title("confusion matrix (rows: true, columns: predicted)").AddColumn("true \\ pred");
                 for (int c = 0; c < m.Classes; c++) conf.AddColumn(new TableColumn(c.ToString(inv)).RightAligned());
                 for (int i = 0; i < m.Classes; i++)
                     conf.AddRow([$"{i} {Markup.Escape(names[i])}", .. Enumerable.Range(0, m.Classes).Select(j => i == j ? $"[green]{m.Confusion[i, j]}[/]" : m.Confusion[i, j].ToString(inv))]);
-                AnsiConsole.Write(conf);
+                console.Write(conf);
                 Console.WriteLine(string.Create(inv, $"accuracy: {m.Accuracy:F4} ({m.Total} examples), macro F1 {m.MacroF1:F4}"));
                 return 0;
             }
-            catch (Exception e) when (e is ArgumentException or FormatException or IOException or Tessera.IO.SafeTensorsFormatException or Tessera.Nn.StateDictException)
+            catch (Exception e) when (CliErrors.IsBadInput(e))
             {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
+                return CliErrors.Report(e);
             }
         });
         return command;

@@ -15,18 +15,19 @@ internal static class PredictCommand
         model.AcceptOnlyFromAmong("mlp", "lenet");
         var weights = new Option<string>("--weights") { Description = "model.safetensors (state dict, PyTorch names) or checkpoint.safetensors.", Required = true };
         var index = new Option<int>("--index") { Description = "Index of the test example.", Required = true };
-        var data = new Option<string?>("--data") { Description = "Directory with the Fashion-MNIST IDX files." };
-        var command = new Command("predict", "Classify one Fashion-MNIST test example.") { model, weights, index, data };
+        var data = new Option<string?>("--data") { Description = "Directory with the Fashion-MNIST test files (t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, optionally .gz)." };
+        var threads = CliOptions.Threads();
+        var command = new Command("predict", "Classify one Fashion-MNIST test example.") { model, weights, index, data, threads };
         command.SetAction(r =>
         {
+            CliOptions.ApplyThreads(r, threads);
             try
             {
                 var test = new FashionMnist(train: false, directory: r.GetValue(data));
                 int n = r.GetValue(index);
                 if (n < 0 || n >= test.Count)
                 {
-                    Console.Error.WriteLine($"error: --index {n} is out of range; the test split has {test.Count} examples (valid: 0..{test.Count - 1}).");
-                    return 2;
+                    return CliErrors.Report($"--index {n} is out of range; the test split has {test.Count} examples (valid: 0..{test.Count - 1}).");
                 }
                 var net = ModelFactory.CreateClassifier(r.GetValue(model)!);
                 WeightsLoader.Load(net, r.GetValue(weights)!);
@@ -41,10 +42,9 @@ internal static class PredictCommand
                     Console.WriteLine(string.Create(inv, $"  {c} {names[c],-12} {p[c]:F6}"));
                 return 0;
             }
-            catch (Exception e) when (e is ArgumentException or FormatException or IOException or Tessera.IO.SafeTensorsFormatException or Tessera.Nn.StateDictException)
+            catch (Exception e) when (CliErrors.IsBadInput(e))
             {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
+                return CliErrors.Report(e);
             }
         });
         return command;

@@ -73,20 +73,25 @@ public static class SafeTensors
         return result;
     }
 
+    private static readonly Lazy<string> Supported = new(() => string.Join(", ",
+        Enum.GetValues<DType>().Select(d => SafeTensorsDTypeInfo.GetName(d.ToSafeTensors()))));
+
     private static Tensor LoadEntry(SafeTensorsFile file, SafeTensorEntry e, string path, bool mapped)
     {
         DType dtype;
         try { dtype = DTypeInfo.FromSafeTensors(e.DType); }
         catch (NotSupportedException ex)
         {
-            throw new NotSupportedException($"Tensor '{e.Name}' in '{path}' has dtype {SafeTensorsDTypeInfo.GetName(e.DType)}, which Tessera tensors cannot hold.", ex);
+            throw new NotSupportedException(
+                $"Tensor '{e.Name}' in '{path}' has dtype {SafeTensorsDTypeInfo.GetName(e.DType)}, which Tessera tensors cannot hold (they hold {Supported.Value}).", ex);
         }
         int[] shape = new int[e.Rank];
         for (int i = 0; i < shape.Length; i++)
         {
             long d = e.Shape[i];
             if (d > int.MaxValue)
-                throw new NotSupportedException($"Tensor '{e.Name}' in '{path}' has dimension {i} of size {d}; Tessera dimensions are below 2^31.");
+                throw new NotSupportedException(
+                    $"Tensor '{e.Name}' in '{path}' has dimension {i} of size {d} (shape [{string.Join(", ", e.Shape)}]); Tessera dimensions are below 2^31, even for a tensor with no elements.");
             shape[i] = (int)d;
         }
         if (e.DType == SafeTensorsDType.Bool) CheckBool(file.GetBytes(e), e.Name, path);

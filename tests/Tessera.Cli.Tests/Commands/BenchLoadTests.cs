@@ -31,7 +31,7 @@ public class BenchLoadTests
             string[] lines = error.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(2, lines.Length);
             Assert.StartsWith($"error: safetensors file '{bad}': header length ", lines[0]);
-            Assert.Equal($"--file '{Path.Combine(dir, "missing.safetensors")}' does not exist.", lines[1]);
+            Assert.Equal($"error: --file '{Path.Combine(dir, "missing.safetensors")}' does not exist.", lines[1]);
         }
         finally
         {

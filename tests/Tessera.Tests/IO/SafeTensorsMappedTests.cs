@@ -218,7 +218,43 @@ public class SafeTensorsMappedTests
         string path = dir.File("u16.safetensors");
         File.WriteAllBytes(path, SafeTensorsTestFiles.Raw("{\"q\":{\"dtype\":\"U16\",\"shape\":[1],\"data_offsets\":[0,2]}}", 2));
         var ex = Assert.Throws<NotSupportedException>(() => SafeTensors.Load(path));
-        Assert.Equal($"Tensor 'q' in '{path}' has dtype U16, which Tessera tensors cannot hold.", ex.Message);
+        Assert.StartsWith($"Tensor 'q' in '{path}' has dtype U16, which Tessera tensors cannot hold (they hold ", ex.Message);
+        Assert.Contains("F32", ex.Message);
+        Assert.DoesNotContain("U16", ex.Message[ex.Message.IndexOf("(they hold", StringComparison.Ordinal)..]);
+    }
+
+    [Theory]
+    [InlineData("U32", 4)]
+    [InlineData("U64", 8)]
+    [InlineData("F8_E4M3", 1)]
+    [InlineData("F8_E5M2", 1)]
+    [InlineData("C64", 8)]
+    public void EveryUnsupportedDTypeIsAClearErrorNamingTensorAndDType(string dtype, int size)
+    {
+        using var dir = new TempDir();
+        string path = dir.File("odd.safetensors");
+        File.WriteAllBytes(path, SafeTensorsTestFiles.Raw($"{{\"w\":{{\"dtype\":\"{dtype}\",\"shape\":[2],\"data_offsets\":[0,{2 * size}]}}}}", 2 * size));
+        foreach (bool mapped in new[] { true, false })
+        {
+            var ex = Assert.Throws<NotSupportedException>(() => SafeTensors.Load(path, mapped));
+            Assert.StartsWith($"Tensor 'w' in '{path}' has dtype {dtype}, which Tessera tensors cannot hold", ex.Message);
+        }
+    }
+
+    [Fact]
+    public void ADimensionOf2To31WithNoElementsIsAClearError()
+    {
+        // The header is valid (zero elements, zero bytes), but Tessera shapes are int: refuse it by name instead of wrapping.
+        using var dir = new TempDir();
+        string path = dir.File("huge.safetensors");
+        File.WriteAllBytes(path, SafeTensorsTestFiles.Raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[2147483648,0],\"data_offsets\":[0,0]}}", 0));
+        var ex = Assert.Throws<NotSupportedException>(() => SafeTensors.Load(path));
+        Assert.Equal($"Tensor 'w' in '{path}' has dimension 0 of size 2147483648 (shape [2147483648, 0]); Tessera dimensions are below 2^31, even for a tensor with no elements.", ex.Message);
+        // One below the limit is an ordinary empty tensor.
+        File.WriteAllBytes(path, SafeTensorsTestFiles.Raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[0,2147483647],\"data_offsets\":[0,0]}}", 0));
+        var t = SafeTensors.Load(path)["w"];
+        Assert.Equal(new[] { 0, int.MaxValue }, t.ShapeArray());
+        Assert.Equal(0L, t.Numel);
     }
 
     [Fact]
