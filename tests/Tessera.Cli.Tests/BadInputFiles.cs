@@ -104,7 +104,7 @@ public sealed class BadInputFiles : IDisposable
 
     private void Run(string key, string csv) => File.WriteAllText(Path.Combine(Dir(key), "metrics.csv"), csv);
 
-    private static string FindSubset()
+    internal static string FindSubset()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

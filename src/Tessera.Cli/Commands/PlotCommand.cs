@@ -95,7 +95,8 @@ internal static class PlotCommand
         return CliErrors.Ok;
     }
 
-    private static void WriteAtomically(string path, byte[] bytes)
+    /// <summary>Writes <paramref name="bytes"/> to a temp file beside <paramref name="path"/> and renames it over <paramref name="path"/>.</summary>
+    internal static void WriteAtomically(string path, byte[] bytes)
     {
         string full = Path.GetFullPath(path);
         string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
