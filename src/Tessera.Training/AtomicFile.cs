@@ -19,8 +19,11 @@ internal static partial class AtomicFile
     /// <summary>Writes <paramref name="text"/> (UTF-8) to <paramref name="path"/> atomically.</summary>
     public static void WriteAllText(string path, string text) => Write(path, temp => File.WriteAllText(temp, text));
 
-    /// <summary>Calls <paramref name="writeTemp"/> with a temporary path, flushes it to disk, and renames it over <paramref name="path"/>.</summary>
-    public static void Write(string path, Action<string> writeTemp)
+    /// <summary>
+    /// Calls <paramref name="writeTemp"/> with a temporary path, flushes it to disk (unless the writer already did:
+    /// <paramref name="flushed"/>), and renames it over <paramref name="path"/>.
+    /// </summary>
+    public static void Write(string path, Action<string> writeTemp, bool flushed = false)
     {
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -28,7 +31,8 @@ internal static partial class AtomicFile
         try
         {
             writeTemp(temp);
-            using (var fs = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) fs.Flush(flushToDisk: true);
+            if (!flushed)
+                using (var fs = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) fs.Flush(flushToDisk: true);
             TestKillSwitch.At(Path.GetFileName(full) + ".tmp");
             File.Move(temp, full, overwrite: true);
         }

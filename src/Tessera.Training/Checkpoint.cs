@@ -134,7 +134,7 @@ public sealed partial class Checkpoint
         foreach (var (k, v) in Extra) meta["extra." + k] = v;
         // The writer is itself atomic; writing to our own temporary name first lets the kill-and-resume tests stop
         // the process between the complete temporary file and the rename.
-        AtomicFile.Write(path, temp => SafeTensors.Save(tensors, temp, meta));
+        AtomicFile.Write(path, temp => SafeTensors.Save(tensors, temp, meta), flushed: true);
     }
 
     private static string OptimizerPrefixOf(int i) => i == 0 ? OptimizerPrefix : $"optim{i.ToString(CultureInfo.InvariantCulture)}.";

@@ -18,6 +18,15 @@ internal sealed class MetricAccumulator
         public double Mean => Sum / Weight;
     }
 
+    /// <summary>Creates the entry <paramref name="name"/> (empty) if it does not exist, fixing its place in the order.</summary>
+    public void Ensure(string name)
+    {
+        if (_entries.ContainsKey(name)) return;
+        var e = new Entry(name) { Last = double.NaN };
+        _entries[name] = e;
+        _order.Add(e);
+    }
+
     /// <summary>Adds <paramref name="value"/> with <paramref name="weight"/> (e.g. the batch size).</summary>
     public void Add(string name, double value, double weight)
     {

@@ -382,6 +382,7 @@ public sealed class Trainer
         _history.Clear();
         _callbackMetrics.Clear();
         _train.Load(new Dictionary<string, double[]>());
+        _train.Ensure("train_loss");   // the loss leads every row, whatever the module logs first
         _epochValidation = null;
         _epochSecondsBefore = 0;
         _epochSamples = 0;

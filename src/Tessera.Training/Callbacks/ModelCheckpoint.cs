@@ -139,7 +139,7 @@ public sealed class ModelCheckpoint : Callback
     private static void SaveWeights(TrainingModule module, string path)
     {
         var state = module.Model.StateDict();
-        AtomicFile.Write(path, temp => SafeTensors.Save(state, temp));
+        AtomicFile.Write(path, temp => SafeTensors.Save(state, temp), flushed: true);
     }
 
     /// <inheritdoc />

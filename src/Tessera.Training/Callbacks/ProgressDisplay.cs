@@ -140,9 +140,12 @@ public sealed class ProgressDisplay : Callback
         if (!compact) sb.Append(inv, $" step {row.Step}");
         foreach (var (k, v) in row.Values)
         {
-            if (k == "samples_per_s" || (compact && IsLr(k))) continue;
-            sb.Append(' ').Append(compact ? Short(k) : k).Append(' ').Append(v.ToString(IsLr(k) ? "G6" : "F4", inv));
+            if (k == "samples_per_s" || IsLr(k)) continue;
+            sb.Append(' ').Append(compact ? Short(k) : k).Append(' ').Append(v.ToString("F4", inv));
         }
+        if (!compact)
+            foreach (var (k, v) in row.Values)
+                if (IsLr(k)) sb.Append(' ').Append(k).Append(' ').Append(v.ToString("G6", inv));
         if (row.Values.TryGetValue("samples_per_s", out double sps)) sb.Append(inv, $" {sps:F0} samples/s");
         return sb.ToString();
     }
