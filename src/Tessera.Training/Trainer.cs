@@ -51,8 +51,9 @@ public sealed class Trainer
     private readonly Stopwatch _epochClock = new();
     private List<Callback> _active = [];
     private List<ITrainingLogger> _loggers = [];
-    private IReadOnlyList<Optimizer> _optimizers = [];
-    private IReadOnlyList<SchedulerConfig> _schedulers = [];
+    // Arrays, not interfaces: the per-step loops over them must not allocate enumerators.
+    private Optimizer[] _optimizers = [];
+    private SchedulerConfig[] _schedulers = [];
     private List<Tensor> _params = [];
     private Dictionary<string, double>? _epochValidation;
     private double _epochSecondsBefore;
@@ -239,6 +240,14 @@ public sealed class Trainer
 
     internal void LogFromStep(string name, double value) => _stage.Add(name, value, _batchSize);
 
+    // One read of a 0-d tensor; float losses skip ItemAsDouble's conversion to a float64 tensor.
+    internal static double ReadScalar(Tensor t) => t.DType switch
+    {
+        DType.Float32 => t.Item<float>(),
+        DType.Float64 => t.Item<double>(),
+        _ => t.ItemAsDouble(),
+    };
+
     /// <summary>
     /// Trains <paramref name="module"/> on <paramref name="train"/>, validating on <paramref name="val"/> (or on a
     /// <see cref="ValidationSplit"/> of the training data), from scratch or from the checkpoint at <paramref name="ckptPath"/>.
@@ -258,8 +267,8 @@ public sealed class Trainer
         TrainLoader = train;
         ValLoader = val;
         var config = module.ConfigureOptimizers() ?? throw new InvalidOperationException($"{module.GetType().Name}.ConfigureOptimizers returned null.");
-        _optimizers = config.Optimizers;
-        _schedulers = config.Schedulers;
+        _optimizers = [.. config.Optimizers];
+        _schedulers = [.. config.Schedulers];
         _params = _optimizers.SelectMany(o => o.Parameters).Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>().ToList();
         ResetState();
         BuildCallbacksAndLoggers();
@@ -452,7 +461,7 @@ public sealed class Trainer
             _batchSize = batch.Size;
             var loss = module.TrainingStep(batch, batchIndex)
                 ?? throw new InvalidOperationException($"{module.GetType().Name}.TrainingStep returned null.");
-            double value = loss.ItemAsDouble();
+            double value = ReadScalar(loss);
             if (!double.IsFinite(value) && StopOnNonFiniteLoss) throw new NonFiniteLossException(value, Epoch + 1, batchIndex, GlobalStep);
             LastLoss = value;
             _train.Add("train_loss", value, _batchSize);
@@ -613,12 +622,12 @@ public sealed class Trainer
         var module = Module!;
         var ck = Checkpoint.Load(path);
         module.Model.LoadStateDict(ck.Model, strict: true);
-        if (ck.Optimizers.Count != _optimizers.Count)
-            throw new FormatException($"checkpoint '{path}' holds {ck.Optimizers.Count} optimizer state(s), but ConfigureOptimizers returned {_optimizers.Count} optimizer(s).");
-        for (int i = 0; i < _optimizers.Count; i++) _optimizers[i].LoadStateDict(ck.Optimizers[i]);
-        if (ck.Schedulers.Count != _schedulers.Count)
-            throw new FormatException($"checkpoint '{path}' holds {ck.Schedulers.Count} scheduler state(s), but ConfigureOptimizers returned {_schedulers.Count} scheduler(s).");
-        for (int i = 0; i < _schedulers.Count; i++) _schedulers[i].LoadStateDict(ck.Schedulers[i]);
+        if (ck.Optimizers.Count != _optimizers.Length)
+            throw new FormatException($"checkpoint '{path}' holds {ck.Optimizers.Count} optimizer state(s), but ConfigureOptimizers returned {_optimizers.Length} optimizer(s).");
+        for (int i = 0; i < _optimizers.Length; i++) _optimizers[i].LoadStateDict(ck.Optimizers[i]);
+        if (ck.Schedulers.Count != _schedulers.Length)
+            throw new FormatException($"checkpoint '{path}' holds {ck.Schedulers.Count} scheduler state(s), but ConfigureOptimizers returned {_schedulers.Length} scheduler(s).");
+        for (int i = 0; i < _schedulers.Length; i++) _schedulers[i].LoadStateDict(ck.Schedulers[i]);
         if (ck.Generator is { } g) Generator.Default.SetState(g);
         if (ck.DataLoader is { } d) TrainLoader!.SetState(d);
         if (ck.TrainerState is { } ts)

@@ -51,10 +51,10 @@ public abstract class TrainingModule : Module
     /// </summary>
     protected void Log(string name, double value) => Trainer?.LogFromStep(name, value);
 
-    /// <summary>Records a 0-d tensor's value (one read of the tensor, as <see cref="Tensor.ItemAsDouble"/>).</summary>
+    /// <summary>Records a 0-d tensor's value (one read of the tensor).</summary>
     protected void Log(string name, Tensor value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (Trainer is not null) Trainer.LogFromStep(name, value.ItemAsDouble());
+        if (Trainer is not null) Trainer.LogFromStep(name, Tessera.Training.Trainer.ReadScalar(value));
     }
 }

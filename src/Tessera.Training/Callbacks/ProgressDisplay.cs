@@ -17,6 +17,7 @@ public sealed class ProgressDisplay : Callback
     private const int DescriptionWidth = 56;
     private const int BarWidth = 12;
     private readonly TextWriter? _writer;
+    private readonly IAnsiConsole? _console;
     private readonly bool _plain;
     private readonly Stopwatch _sinceUpdate = new();
     private TaskCompletionSource? _done;
@@ -36,6 +37,13 @@ public sealed class ProgressDisplay : Callback
         LogEveryNBatches = logEveryNBatches;
     }
 
+    // A terminal display on a given console (tests render into a writer of a known width).
+    internal ProgressDisplay(IAnsiConsole console)
+    {
+        _console = console;
+        LogEveryNBatches = 100;
+    }
+
     /// <summary>Batches between plain progress lines (0: none).</summary>
     public int LogEveryNBatches { get; }
 
@@ -47,7 +55,7 @@ public sealed class ProgressDisplay : Callback
         if (_plain) return;
         _done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var ready = new ManualResetEventSlim();
-        _render = AnsiConsole.Progress()
+        _render = (_console ?? AnsiConsole.Console).Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = BarWidth }, new RemainingTimeColumn())
             .StartAsync(ctx =>
