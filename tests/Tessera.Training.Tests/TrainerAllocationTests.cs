@@ -34,7 +34,7 @@ public sealed class TrainerAllocationTests
         new Trainer { MaxEpochs = 2, EnableProgressBar = false, Callbacks = { new Callbacks.LearningRateMonitor(), meter } }
             .Fit(module, TestModules.Loader(data, Batch));
 
-        // The loop the trainer replaces (as the old ClassifierTrainer): same ops, same reads of the loss and accuracy.
+        // The loop the trainer replaces (as the per-model trainer the Trainer replaced): same ops, same reads of the loss and accuracy.
         var net = new Mlp(8, 16, 4, new Generator(1));
         var opt = new Sgd(net.Parameters(), 0.01);
         var loader = TestModules.Loader(data, Batch);
