@@ -269,4 +269,56 @@ public sealed class TrainerTests : IDisposable
         var ck = Checkpoint.Load(ckpt);
         foreach (var (k, v) in ck.Model) Assert.Equal(v.ToArray<float>(), model[k].ToArray<float>());
     }
+
+    [Fact]
+    public void StepSchedulersStepPerOptimizerStepAndPlateauNeedsItsMetric()
+    {
+        var data = TestModules.Data(32);
+        var stepped = new ClassifierModule(new Mlp(8, 16, 4, new Generator(1)), p =>
+        {
+            var opt = new Sgd(p, 0.1);
+            return new OptimizerConfig(opt, new SchedulerConfig(new Optim.Schedulers.StepLR(opt, stepSize: 1, gamma: 0.5), SchedulerInterval.Step, frequency: 2));
+        });
+        var t = Quiet(2);
+        t.Fit(stepped, TestModules.Loader(data, 8));
+        Assert.Equal(8, t.GlobalStep);
+        Assert.Equal(0.1 * Math.Pow(0.5, 4), t.Optimizers[0].ParamGroups[0].Lr, 15);
+
+        var plateau = new ClassifierModule(new Mlp(8, 16, 4, new Generator(1)), p =>
+        {
+            var opt = new Sgd(p, 0.1);
+            return new OptimizerConfig(opt, new SchedulerConfig(new Optim.Schedulers.ReduceLROnPlateau(opt), "val_f1"));
+        });
+        var e = Assert.Throws<InvalidOperationException>(() => Quiet(1).Fit(plateau, TestModules.Loader(data, 8), TestModules.Loader(data, 8)));
+        Assert.Contains("'val_f1'", e.Message);
+        Assert.Contains("val_acc", e.Message);
+    }
+
+    [Fact]
+    public void TwoOptimizersAreCheckpointedAndRestored()
+    {
+        var data = TestModules.Data(32);
+        string dir = Path.Combine(_dir, "two");
+        TwoOptimizers Make(ulong seed) => new(seed);
+        var straight = Make(1);
+        Quiet(2).Fit(straight, TestModules.Loader(data, 8));
+        Quiet(1, dir).Fit(Make(1), TestModules.Loader(data, 8));
+        var ck = Checkpoint.Load(Path.Combine(dir, "checkpoint.safetensors"));
+        Assert.Equal(2, ck.Optimizers.Count);
+        var resumed = Make(2);
+        Quiet(2, dir).Fit(resumed, TestModules.Loader(data, 8), ckptPath: Path.Combine(dir, "checkpoint.safetensors"));
+        TestModules.AssertBitIdentical(straight, resumed);
+    }
+
+    private sealed class TwoOptimizers : TrainingModule
+    {
+        private readonly Mlp _net;
+
+        public TwoOptimizers(ulong seed) => _net = RegisterModule("net", new Mlp(8, 16, 4, new Generator(seed)));
+
+        public override Tensor TrainingStep(Batch batch, int batchIndex) => Functional.CrossEntropy(_net.Forward(batch.Input), batch.Target);
+
+        public override OptimizerConfig ConfigureOptimizers() =>
+            new([new Adam(_net.Fc1.Parameters(), 1e-2), new Sgd(_net.Fc2.Parameters(), 0.1, momentum: 0.9)], []);
+    }
 }

@@ -184,14 +184,15 @@ internal static class TrainCommand
             Conflict(r, f.Scheduler, s.Scheduler);
             Conflict(r, f.Seed, s.Seed);
             Conflict(r, f.BatchSize, s.BatchSize);
+            s = s with { Epochs = r.GetValue(f.Epochs) ?? s.Epochs };   // a later resume continues to the raised count
         }
         else
         {
             string opt = r.GetValue(f.Optimizer) ?? "sgd";
             s = new TrainSettings(name, opt, r.GetValue(f.Lr) ?? 0.01, r.GetValue(f.Momentum) ?? (opt == "sgd" ? 0.9 : 0), r.GetValue(f.WeightDecay) ?? 0,
-                r.GetValue(f.L1) ?? 0, r.GetValue(f.Scheduler) ?? "none", r.GetValue(f.Seed) ?? 0, r.GetValue(f.BatchSize) ?? 64, r.GetValue(f.Epochs) ?? 1);
+                r.GetValue(f.L1) ?? 0, r.GetValue(f.Scheduler) ?? "none", r.GetValue(f.Seed) ?? 0, r.GetValue(f.BatchSize) ?? 64, r.GetValue(f.Epochs) ?? 1, r.GetValue(f.Epochs) ?? 1);
         }
-        int epochs = r.GetValue(f.Epochs) ?? s.Epochs;
+        int epochs = s.Epochs;
         string outDir = r.GetValue(f.Out)
             ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}"));
 
@@ -205,7 +206,7 @@ internal static class TrainCommand
             {
                 "none" => opt,
                 "step" => new OptimizerConfig(opt, new StepLR(opt, stepSize: 1, gamma: 0.7)),
-                "cosine" => new OptimizerConfig(opt, new CosineAnnealingLR(opt, tMax: s.Epochs)),   // over the run's planned epochs
+                "cosine" => new OptimizerConfig(opt, new CosineAnnealingLR(opt, tMax: s.CosineTMax)),   // over the epochs planned at the start
                 "plateau" => new OptimizerConfig(opt, new SchedulerConfig(new ReduceLROnPlateau(opt, PlateauMode.Max, factor: 0.1, patience: 1), "test_acc")),
                 _ => throw new ArgumentException($"Unknown scheduler '{s.Scheduler}'; expected none, step, cosine or plateau."),
             };

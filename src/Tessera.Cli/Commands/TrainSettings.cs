@@ -7,8 +7,19 @@ namespace Tessera.Cli.Commands;
 /// The settings that define a <c>tessera train</c> run of mlp or lenet. They are stored in the checkpoint's
 /// hyper-parameters, and <c>--resume</c> takes them from there (a flag that disagrees is an error).
 /// </summary>
+/// <param name="Model">mlp or lenet.</param>
+/// <param name="Optimizer">sgd, adam, adamw or rmsprop.</param>
+/// <param name="Lr">Initial learning rate.</param>
+/// <param name="Momentum">Momentum (sgd, rmsprop).</param>
+/// <param name="WeightDecay">Weight decay.</param>
+/// <param name="L1">L1 penalty coefficient.</param>
+/// <param name="Scheduler">none, step, cosine or plateau.</param>
+/// <param name="Seed">Seed of initialization and shuffling.</param>
+/// <param name="BatchSize">Examples per batch.</param>
+/// <param name="Epochs">The epoch count the run trains to (raised by a resume with --epochs).</param>
+/// <param name="CosineTMax">The cosine schedule's length: the epochs planned when the run started.</param>
 internal sealed record TrainSettings(string Model, string Optimizer, double Lr, double Momentum, double WeightDecay, double L1,
-    string Scheduler, ulong Seed, int BatchSize, int Epochs)
+    string Scheduler, ulong Seed, int BatchSize, int Epochs, int CosineTMax)
 {
     /// <summary>As hyper-parameters (invariant culture, round-trip doubles).</summary>
     public Dictionary<string, string> ToHyperparameters() => new(StringComparer.Ordinal)
@@ -23,6 +34,7 @@ internal sealed record TrainSettings(string Model, string Optimizer, double Lr, 
         ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
         ["batch_size"] = BatchSize.ToString(CultureInfo.InvariantCulture),
         ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),
+        ["cosine_t_max"] = CosineTMax.ToString(CultureInfo.InvariantCulture),
     };
 
     /// <summary>The settings saved in <paramref name="checkpoint"/>.</summary>
@@ -53,7 +65,8 @@ internal sealed record TrainSettings(string Model, string Optimizer, double Lr, 
             scheduler,
             P("seed", v => ulong.Parse(v, NumberStyles.None, inv), _ => true),
             P("batch_size", v => int.Parse(v, NumberStyles.None, inv), v => v >= 1),
-            P("epochs", v => int.Parse(v, NumberStyles.None, inv), v => v >= 1));
+            P("epochs", v => int.Parse(v, NumberStyles.None, inv), v => v >= 1),
+            P("cosine_t_max", v => int.Parse(v, NumberStyles.None, inv), v => v >= 1));
     }
 
     private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);

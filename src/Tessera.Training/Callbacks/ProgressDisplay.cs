@@ -146,11 +146,12 @@ public sealed class ProgressDisplay : Callback
         var sb = new StringBuilder();
         sb.Append(inv, $"epoch {row.Epoch}/{trainer.MaxEpochs}");
         if (!compact) sb.Append(inv, $" step {row.Step}");
-        foreach (var (k, v) in row.Values)
-        {
-            if (k == "samples_per_s" || IsLr(k)) continue;
-            sb.Append(' ').Append(compact ? Short(k) : k).Append(' ').Append(v.ToString("F4", inv));
-        }
+        // The terminal row has room for few values: the loss, then validation results, then other training means.
+        var keys = row.Values.Keys.Where(k => k != "samples_per_s" && !IsLr(k));
+        if (compact)
+            keys = keys.OrderBy(k => k == "train_loss" ? 0 : k.StartsWith("train_", StringComparison.Ordinal) ? 2 : 1);
+        foreach (var k in keys)
+            sb.Append(' ').Append(compact ? Short(k) : k).Append(' ').Append(row.Values[k].ToString("F4", inv));
         if (!compact)
             foreach (var (k, v) in row.Values)
                 if (IsLr(k)) sb.Append(' ').Append(k).Append(' ').Append(v.ToString("G6", inv));
