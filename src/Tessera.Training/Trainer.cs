@@ -632,7 +632,7 @@ public sealed class Trainer
         if (ck.DataLoader is { } d) TrainLoader!.SetState(d);
         if (ck.TrainerState is { } ts)
         {
-            var s = Checkpoint.Parse(path, "trainer", () => JsonSerializer.Deserialize<TrainerState>(ts, Json));
+            var s = Checkpoint.Parse(path, "trainer", () => JsonSerializer.Deserialize<TrainerState>(ts, Json)?.Validated());
             Epoch = s.Epoch;
             GlobalStep = s.Step;
             BatchIndex = s.BatchInEpoch;

@@ -29,6 +29,19 @@ internal sealed class TrainerState
 
     public Dictionary<string, double> CallbackMetrics { get; set; } = [];
 
+    /// <summary>This state, after checking that no part is missing or out of range.</summary>
+    /// <exception cref="FormatException">When one is.</exception>
+    public TrainerState Validated()
+    {
+        if (History is null || Running is null || CallbackMetrics is null) throw new FormatException("History, Running and CallbackMetrics are required");
+        if (Epoch < 0 || Step < 0 || BatchInEpoch < 0 || EpochSamples < 0) throw new FormatException("negative epoch, step or position");
+        foreach (var r in History)
+            if (r?.Values is null) throw new FormatException("a history row has no values");
+        foreach (var (k, v) in Running)
+            if (v is not { Length: 3 }) throw new FormatException($"running metric '{k}' needs [sum, weight, last]");
+        return this;
+    }
+
     internal sealed class Row
     {
         public int Epoch { get; set; }

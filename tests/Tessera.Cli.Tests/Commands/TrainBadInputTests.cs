@@ -28,6 +28,8 @@ public sealed class TrainBadInputTests(TrainRunFixture run) : IClassFixture<Trai
         { "mlp --resume {badepoch}", "metadata \"epoch\" is malformed" },
         { "mlp --resume {nostep}", "has no \"step\" metadata." },
         { "mlp --resume {badtrainer}", "metadata \"trainer\" is malformed" },
+        { "mlp --resume {nullhistory}", "metadata \"trainer\" is malformed (History, Running and CallbackMetrics are required)" },
+        { "mlp --resume {badcallback}", "metadata \"callback.ModelCheckpoint{monitor=none,mode=min}\" is malformed" },
         { "mlp --resume {badlr}", "has a malformed \"lr\" hyper-parameter 'Infinity'." },
         { "mlp --resume {run} --optimizer adam", "--optimizer adam conflicts with the checkpoint's sgd; --resume continues the run with its own settings" },
         { "mlp --resume {run} --lr 0.5", "--lr 0.5 conflicts with the checkpoint's 0.01;" },
@@ -52,7 +54,8 @@ public sealed class TrainBadInputTests(TrainRunFixture run) : IClassFixture<Trai
         .Replace("{garbage}", run.Garbage, StringComparison.Ordinal).Replace("{plain}", run.PlainWeights, StringComparison.Ordinal)
         .Replace("{nohparams}", run.NoHparams, StringComparison.Ordinal).Replace("{badepoch}", run.BadEpoch, StringComparison.Ordinal)
         .Replace("{nostep}", run.NoStep, StringComparison.Ordinal).Replace("{badtrainer}", run.BadTrainer, StringComparison.Ordinal)
-        .Replace("{badlr}", run.BadLr, StringComparison.Ordinal).Replace("{run}", run.Run, StringComparison.Ordinal)).ToArray();
+        .Replace("{badlr}", run.BadLr, StringComparison.Ordinal)
+        .Replace("{nullhistory}", run.NullHistory, StringComparison.Ordinal).Replace("{badcallback}", run.BadCallback, StringComparison.Ordinal).Replace("{run}", run.Run, StringComparison.Ordinal)).ToArray();
 
     [Theory]
     [MemberData(nameof(Rows))]

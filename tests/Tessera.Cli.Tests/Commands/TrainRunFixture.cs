@@ -22,6 +22,8 @@ public sealed class TrainRunFixture : IDisposable
         BadEpoch = Rewrite("badepoch.safetensors", m => m["epoch"] = "one");
         NoStep = Rewrite("nostep.safetensors", m => m.Remove("step"));
         BadTrainer = Rewrite("badtrainer.safetensors", m => m["trainer"] = "{\"Epoch\": [");
+        NullHistory = Rewrite("nullhistory.safetensors", m => m["trainer"] = "{\"Epoch\": 1, \"History\": null}");
+        BadCallback = Rewrite("badcallback.safetensors", m => m["callback.ModelCheckpoint{monitor=none,mode=min}"] = "{\"best_k_models\": 3}");
         BadLr = Rewrite("badlr.safetensors", m => m["hparams"] = m["hparams"].Replace("\"lr\":\"0.01\"", "\"lr\":\"Infinity\"", StringComparison.Ordinal));
     }
 
@@ -46,6 +48,10 @@ public sealed class TrainRunFixture : IDisposable
     public string BadTrainer { get; }
 
     public string BadLr { get; }
+
+    public string NullHistory { get; }
+
+    public string BadCallback { get; }
 
     private string Rewrite(string name, Action<Dictionary<string, string>> edit)
     {
