@@ -63,6 +63,7 @@ public sealed class TrainerAllocationTests
             }
             Assert.True(lossSum > 0 && correct >= 0);
         }
+        if (Environment.GetEnvironmentVariable("TESSERA_PRINT_ALLOC") is not null) Console.Error.WriteLine($"alloc trainer {meter.BytesPerStep:F0} hand {hand:F0}");
         Assert.True(meter.BytesPerStep > 0);
         Assert.True(meter.BytesPerStep <= hand + 64, $"trainer {meter.BytesPerStep:F0} B/step, hand-written loop {hand:F0} B/step");
     }

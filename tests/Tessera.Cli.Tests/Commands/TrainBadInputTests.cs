@@ -1,3 +1,5 @@
+using Tessera.Training.Loggers;
+
 namespace Tessera.Cli.Tests.Commands;
 
 /// <summary>
@@ -107,5 +109,24 @@ public sealed class TrainBadInputTests(TrainRunFixture run) : IClassFixture<Trai
         Assert.Equal(5, ck.Step);
         Assert.Equal("32", ck.Hyperparameters["batch_size"]);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(copy, "metrics.csv")).Length);
+    }
+
+    [Fact]
+    public void RaisedEpochsStayTheTargetOfLaterResumes()
+    {
+        string copy = Path.Combine(run.Root, "raise-copy");
+        Directory.CreateDirectory(copy);
+        foreach (var f in Directory.GetFiles(run.Run)) File.Copy(f, Path.Combine(copy, Path.GetFileName(f)));
+        var first = CliProcess.Run(["train", "mlp", "--resume", copy, "--epochs", "3", "--max-steps", "4"]);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var ck = Training.Checkpoint.Load(Path.Combine(copy, "checkpoint.safetensors"));
+        Assert.Equal((2, 4L, "3"), (ck.Epoch, ck.Step, ck.Hyperparameters["epochs"]));
+        // No --epochs now: the run continues to the 3 epochs it was raised to (not the 2 it started with).
+        var second = CliProcess.Run(["train", "mlp", "--resume", copy, "--max-steps", "5"]);
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.DoesNotContain("nothing to do", second.Stdout);
+        ck = Training.Checkpoint.Load(Path.Combine(copy, "checkpoint.safetensors"));
+        Assert.Equal((3, 5L), (ck.Epoch, ck.Step));
+        Assert.Equal([1, 2, 3], CsvLogger.Read(Path.Combine(copy, "metrics.csv")).Select(r => r.Epoch));
     }
 }
