@@ -68,7 +68,10 @@ public sealed class ProgressDisplay : Callback
     }
 
     /// <inheritdoc />
-    public override void OnTrainEpochStart(Trainer trainer, TrainingModule module)
+    public override void OnTrainEpochStart(Trainer trainer, TrainingModule module) => StartRow(trainer);
+
+    // Also called for the first batch after a mid-epoch resume, which has no epoch start.
+    private void StartRow(Trainer trainer)
     {
         if (_context is null) return;
         _task = _context.AddTask(Markup.Escape(Fit(BatchText(trainer))), maxValue: Math.Max(1, trainer.TrainLoader!.BatchesPerEpoch));
@@ -83,6 +86,7 @@ public sealed class ProgressDisplay : Callback
             if (LogEveryNBatches > 0 && (batchIndex + 1) % LogEveryNBatches == 0) Out.WriteLine(BatchText(trainer));
             return;
         }
+        if (_task is null) StartRow(trainer);
         if (_task is null) return;
         _task.Value = trainer.BatchIndex;
         // Text is rebuilt a few times a second, not per batch: formatting allocates.
@@ -103,6 +107,7 @@ public sealed class ProgressDisplay : Callback
         _task.Value = _task.MaxValue;
         _task.Description = Markup.Escape(Fit(EpochText(trainer, compact: true)));
         _task.StopTask();
+        _task = null;
     }
 
     /// <inheritdoc />
