@@ -29,21 +29,21 @@ internal static class TrainCommand
         var model = new Argument<string>("model") { Description = "linreg, mlp or lenet." };
         model.AcceptOnlyFromAmong("linreg", "mlp", "lenet");
         var f = new Flags(
-            new Option<int?>("--epochs") { Description = "Epochs (default 1, or the checkpoint's with --resume; for linreg: full-batch steps, default 1000)." },
-            new Option<int?>("--batch-size") { Description = "Batch size (default 64)." },
-            new Option<double?>("--lr") { Description = "Learning rate (default 0.01; for linreg 0.1)." },
+            Number<int>("--epochs", "a whole number", "Epochs (default 1, or the checkpoint's with --resume; for linreg: full-batch steps, default 1000)."),
+            Number<int>("--batch-size", "a whole number", "Batch size (default 64)."),
+            Number<double>("--lr", "a number", "Learning rate (default 0.01; for linreg 0.1)."),
             new Option<string?>("--optimizer") { Description = "sgd (default), adam, adamw or rmsprop." },
-            new Option<double?>("--momentum") { Description = "Momentum (sgd, rmsprop). Default: 0.9 for mlp and lenet with sgd (as the reference workloads), otherwise 0." },
-            new Option<double?>("--weight-decay") { Description = "Weight decay (default 0)." },
-            new Option<double?>("--l1") { Description = "Coefficient of an L1 penalty on all parameters added to the loss (default 0)." },
+            Number<double>("--momentum", "a number", "Momentum (sgd, rmsprop). Default: 0.9 for mlp and lenet with sgd (as the reference workloads), otherwise 0."),
+            Number<double>("--weight-decay", "a number", "Weight decay (default 0)."),
+            Number<double>("--l1", "a number", "Coefficient of an L1 penalty on all parameters added to the loss (default 0)."),
             new Option<string?>("--scheduler") { Description = "none (default), step (x0.7 per epoch), cosine or plateau (on test accuracy)." },
-            new Option<ulong?>("--seed") { Description = "Seed of initialization, shuffling and synthetic data (default 0)." },
-            new Option<int?>("--threads") { Description = "Threads for the kernels. Default: processor count." },
+            Number<ulong>("--seed", "a whole number of at least 0", "Seed of initialization, shuffling and synthetic data (default 0)."),
+            Number<int>("--threads", "a whole number", "Threads for the kernels. Default: processor count."),
             new Option<string?>("--data") { Description = "Directory with the Fashion-MNIST IDX files (default search, then the shipped subset)." },
             new Option<string?>("--out") { Description = "Run folder (default runs/<model>-<yyyyMMdd-HHmmss>/, or the checkpoint's folder with --resume)." },
             new Option<string?>("--resume") { Description = "Continue a run from its checkpoint.safetensors (or the run folder holding it), with the run's own settings." },
-            new Option<int?>("--log-every") { Description = "Batches between progress lines when output is redirected (default 100)." },
-            new Option<long?>("--max-steps") { Description = "Stop after this many optimizer steps in total (the epoch ends there)." },
+            Number<int>("--log-every", "a whole number", "Batches between progress lines when output is redirected (default 100)."),
+            Number<long>("--max-steps", "a whole number", "Stop after this many optimizer steps in total (the epoch ends there)."),
             new Option<bool>("--allow-nan") { Description = "Keep training when the loss becomes NaN or infinite (default: stop with an error naming the step)." });
         f.Optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw", "rmsprop");
         f.Scheduler.AcceptOnlyFromAmong("none", "step", "cosine", "plateau");
@@ -71,6 +71,20 @@ internal static class TrainCommand
             }
         });
         return command;
+    }
+
+    // A number option whose parse error names the flag and the token, not a .NET type (a usage error: exit 1 with help).
+    private static Option<T?> Number<T>(string name, string kind, string description) where T : struct, IParsable<T>
+    {
+        var o = new Option<T?>(name) { Description = description };
+        o.CustomParser = r =>
+        {
+            string token = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+            if (T.TryParse(token, CultureInfo.InvariantCulture, out var v)) return v;
+            r.AddError($"{name} needs {kind}, got '{token}'.");
+            return null;
+        };
+        return o;
     }
 
     /// <summary>The train command's options.</summary>

@@ -74,6 +74,21 @@ public sealed class TrainBadInputTests(TrainRunFixture run) : IClassFixture<Trai
         Assert.DoesNotContain("   at ", r.Stderr);
     }
 
+    [Theory]
+    [InlineData("mlp --epochs abc", "--epochs needs a whole number, got 'abc'.")]
+    [InlineData("mlp --lr fast", "--lr needs a number, got 'fast'.")]
+    [InlineData("linreg --seed -1", "--seed needs a whole number of at least 0, got '-1'.")]
+    [InlineData("mlp --optimizer sgdd", "sgdd")]
+    public void UsageErrorsExitWith1AndTheHelpWithoutTypeNames(string row, string message)
+    {
+        var r = CliProcess.Run(["train", .. row.Split(' ')]);
+        Assert.True(r.ExitCode == 1, $"exit code {r.ExitCode}; stderr: {r.Stderr}");
+        Assert.Contains(message, r.Stderr);
+        Assert.Contains("Usage:", r.Stdout);
+        Assert.DoesNotContain("System.", r.Stdout + r.Stderr);
+        Assert.DoesNotContain("\u001b", r.Stdout + r.Stderr);
+    }
+
     [Fact]
     public void LinregAcceptsItsFlags()
     {
