@@ -21,7 +21,7 @@ internal static class TrainCommand
     private const string CheckpointFile = "checkpoint.safetensors";
 
     /// <summary>The columns metrics.csv starts with (as before the Trainer).</summary>
-    internal static readonly string[] CsvColumns = ["train_loss", "train_acc", "test_loss", "test_acc", "lr", "samples_per_s"];
+    internal static readonly string[] CsvColumns = ["train_loss", "train_acc", "val_loss", "val_acc", "test_loss", "test_acc", "lr", "samples_per_s"];
 
     /// <summary>Creates the <c>train</c> command.</summary>
     public static Command Create()
@@ -36,7 +36,7 @@ internal static class TrainCommand
             Number<double>("--momentum", "a number", "Momentum (sgd, rmsprop). Default: 0.9 for mlp and lenet with sgd (as the reference workloads), otherwise 0."),
             Number<double>("--weight-decay", "a number", "Weight decay (default 0)."),
             Number<double>("--l1", "a number", "Coefficient of an L1 penalty on all parameters added to the loss (default 0)."),
-            new Option<string?>("--scheduler") { Description = "none (default), step (x0.7 per epoch), cosine or plateau (on test accuracy)." },
+            new Option<string?>("--scheduler") { Description = "none (default), step (x0.7 per epoch), cosine or plateau (on test accuracy, or validation accuracy with --val-split)." },
             Number<ulong>("--seed", "a whole number of at least 0", "Seed of initialization, shuffling and synthetic data (default 0)."),
             Number<int>("--threads", "a whole number", "Threads for the kernels. Default: processor count."),
             new Option<string?>("--data") { Description = "Directory with the Fashion-MNIST IDX files (default search, then the shipped subset)." },
@@ -44,7 +44,10 @@ internal static class TrainCommand
             new Option<string?>("--resume") { Description = "Continue a run from its checkpoint.safetensors (or the run folder holding it), with the run's own settings." },
             Number<int>("--log-every", "a whole number", "Batches between progress lines when output is redirected (default 100)."),
             Number<long>("--max-steps", "a whole number", "Stop after this many optimizer steps in total (the epoch ends there)."),
-            new Option<bool>("--allow-nan") { Description = "Keep training when the loss becomes NaN or infinite (default: stop with an error naming the step)." });
+            new Option<bool>("--allow-nan") { Description = "Keep training when the loss becomes NaN or infinite (default: stop with an error naming the step)." },
+            Number<int>("--accumulate-grad-batches", "a whole number", "Sum the gradients of this many batches per optimizer step (default 1)."),
+            Number<double>("--clip-grad-norm", "a number", "Scale gradients to this total norm at most before each step (default: no clipping)."),
+            Number<double>("--val-split", "a number", "Hold out this fraction of the training split for validation; the test split is then evaluated once at the end (default: validate on the test split)."));
         f.Optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw", "rmsprop");
         f.Scheduler.AcceptOnlyFromAmong("none", "step", "cosine", "plateau");
         var command = new Command("train", "Train a model.") { model };
@@ -90,9 +93,11 @@ internal static class TrainCommand
     /// <summary>The train command's options.</summary>
     private sealed record Flags(Option<int?> Epochs, Option<int?> BatchSize, Option<double?> Lr, Option<string?> Optimizer, Option<double?> Momentum,
         Option<double?> WeightDecay, Option<double?> L1, Option<string?> Scheduler, Option<ulong?> Seed, Option<int?> Threads, Option<string?> Data,
-        Option<string?> Out, Option<string?> Resume, Option<int?> LogEvery, Option<long?> MaxSteps, Option<bool> AllowNan)
+        Option<string?> Out, Option<string?> Resume, Option<int?> LogEvery, Option<long?> MaxSteps, Option<bool> AllowNan,
+        Option<int?> Accumulate, Option<double?> ClipNorm, Option<double?> ValSplit)
     {
-        public Option[] All => [Epochs, BatchSize, Lr, Optimizer, Momentum, WeightDecay, L1, Scheduler, Seed, Threads, Data, Out, Resume, LogEvery, MaxSteps, AllowNan];
+        public Option[] All => [Epochs, BatchSize, Lr, Optimizer, Momentum, WeightDecay, L1, Scheduler, Seed, Threads, Data, Out, Resume, LogEvery, MaxSteps, AllowNan,
+            Accumulate, ClipNorm, ValSplit];
     }
 
     // Every number is checked before anything runs: a bad one must not cost an epoch first.
@@ -111,12 +116,15 @@ internal static class TrainCommand
         if (r.GetValue(f.Momentum) is { } m) Check(double.IsFinite(m) && m >= 0, "--momentum", "a finite number of at least 0", m);
         if (r.GetValue(f.WeightDecay) is { } wd) Check(double.IsFinite(wd) && wd >= 0, "--weight-decay", "a finite number of at least 0", wd);
         if (r.GetValue(f.L1) is { } l1) Check(double.IsFinite(l1) && l1 >= 0, "--l1", "a finite number of at least 0", l1);
+        if (r.GetValue(f.Accumulate) is { } a) Check(a >= 1, "--accumulate-grad-batches", "at least 1", a);
+        if (r.GetValue(f.ClipNorm) is { } c) Check(double.IsFinite(c) && c > 0, "--clip-grad-norm", "a finite number greater than 0", c);
+        if (r.GetValue(f.ValSplit) is { } v) Check(v > 0 && v < 1, "--val-split", "a number between 0 and 1 (exclusive)", v);
     }
 
     private static int RunLinreg(ParseResult r, Flags f)
     {
         // linreg fits 100 synthetic points full-batch in memory: data, batching, run-folder and scheduler flags do not apply.
-        foreach (var o in new Option[] { f.BatchSize, f.L1, f.Scheduler, f.Data, f.Out, f.Resume, f.LogEvery })
+        foreach (var o in new Option[] { f.BatchSize, f.L1, f.Scheduler, f.Data, f.Out, f.Resume, f.LogEvery, f.Accumulate, f.ClipNorm, f.ValSplit })
             if (r.GetResult(o) is { Implicit: false })
                 throw new ArgumentException($"{o.Name} does not apply to linreg (it fits 100 synthetic points full-batch, in memory, without a run folder).");
         int steps = r.GetValue(f.Epochs) ?? 1000;
@@ -198,13 +206,17 @@ internal static class TrainCommand
             Conflict(r, f.Scheduler, s.Scheduler);
             Conflict(r, f.Seed, s.Seed);
             Conflict(r, f.BatchSize, s.BatchSize);
+            Conflict(r, f.Accumulate, s.AccumulateGradBatches);
+            Conflict(r, f.ClipNorm, s.ClipGradNorm);
+            Conflict(r, f.ValSplit, s.ValSplit);
             s = s with { Epochs = r.GetValue(f.Epochs) ?? s.Epochs };   // a later resume continues to the raised count
         }
         else
         {
             string opt = r.GetValue(f.Optimizer) ?? "sgd";
             s = new TrainSettings(name, opt, r.GetValue(f.Lr) ?? 0.01, r.GetValue(f.Momentum) ?? (opt == "sgd" ? 0.9 : 0), r.GetValue(f.WeightDecay) ?? 0,
-                r.GetValue(f.L1) ?? 0, r.GetValue(f.Scheduler) ?? "none", r.GetValue(f.Seed) ?? 0, r.GetValue(f.BatchSize) ?? 64, r.GetValue(f.Epochs) ?? 1, r.GetValue(f.Epochs) ?? 1);
+                r.GetValue(f.L1) ?? 0, r.GetValue(f.Scheduler) ?? "none", r.GetValue(f.Seed) ?? 0, r.GetValue(f.BatchSize) ?? 64, r.GetValue(f.Epochs) ?? 1, r.GetValue(f.Epochs) ?? 1,
+                r.GetValue(f.Accumulate) ?? 1, r.GetValue(f.ClipNorm) ?? 0, r.GetValue(f.ValSplit) ?? 0);
         }
         int epochs = s.Epochs;
         string outDir = r.GetValue(f.Out)
@@ -221,11 +233,11 @@ internal static class TrainCommand
                 "none" => opt,
                 "step" => new OptimizerConfig(opt, new StepLR(opt, stepSize: 1, gamma: 0.7)),
                 "cosine" => new OptimizerConfig(opt, new CosineAnnealingLR(opt, tMax: s.CosineTMax)),   // over the epochs planned at the start
-                "plateau" => new OptimizerConfig(opt, new SchedulerConfig(new ReduceLROnPlateau(opt, PlateauMode.Max, factor: 0.1, patience: 1), "test_acc")),
+                "plateau" => new OptimizerConfig(opt, new SchedulerConfig(new ReduceLROnPlateau(opt, PlateauMode.Max, factor: 0.1, patience: 1), s.ValSplit > 0 ? "val_acc" : "test_acc")),
                 _ => throw new ArgumentException($"Unknown scheduler '{s.Scheduler}'; expected none, step, cosine or plateau."),
             };
         }, s.ToHyperparameters())
-        { L1 = s.L1, ValidationPrefix = "test" };
+        { L1 = s.L1, ValidationPrefix = s.ValSplit > 0 ? "val" : "test" };
 
         Console.WriteLine($"data: {train.Description}");
         Console.WriteLine($"data: {test.Description}");
@@ -235,6 +247,9 @@ internal static class TrainCommand
         {
             MaxEpochs = epochs,
             MaxSteps = r.GetValue(f.MaxSteps) ?? -1,
+            AccumulateGradBatches = s.AccumulateGradBatches,
+            GradientClipNorm = s.ClipGradNorm > 0 ? s.ClipGradNorm : null,
+            ValidationSplit = s.ValSplit,
             RunDirectory = outDir,
             Seed = s.Seed,
             StopOnNonFiniteLoss = !r.GetValue(f.AllowNan),
@@ -244,13 +259,15 @@ internal static class TrainCommand
         };
         var loader = new DataLoader(train, s.BatchSize, shuffle: true, seed: s.Seed);
         var testLoader = new DataLoader(test, 1000);
-        trainer.Fit(module, loader, testLoader, resume);
+        trainer.Fit(module, loader, s.ValSplit > 0 ? null : testLoader, resume);
         if (ck is not null && ck.Epoch >= epochs)
         {
             Console.WriteLine($"nothing to do: the checkpoint already has {ck.Epoch} epoch(s); raise --epochs.");
             return 0;
         }
-        if (trainer.History.Count > 0 && trainer.History[^1].Values.TryGetValue("test_acc", out double acc))
+        if (s.ValSplit > 0)
+            Console.WriteLine(Inv($"test accuracy: {trainer.Test(module, testLoader)["test_acc"]:F4}"));
+        else if (trainer.History.Count > 0 && trainer.History[^1].Values.TryGetValue("test_acc", out double acc))
             Console.WriteLine(Inv($"test accuracy: {acc:F4}"));
         Console.WriteLine($"wrote {Path.Combine(outDir, "model.safetensors")}, {CheckpointFile}, metrics.csv");
         return 0;

@@ -18,8 +18,11 @@ namespace Tessera.Cli.Commands;
 /// <param name="BatchSize">Examples per batch.</param>
 /// <param name="Epochs">The epoch count the run trains to (raised by a resume with --epochs).</param>
 /// <param name="CosineTMax">The cosine schedule's length: the epochs planned when the run started.</param>
+/// <param name="AccumulateGradBatches">Batches per optimizer step.</param>
+/// <param name="ClipGradNorm">Largest total gradient norm (0: no clipping).</param>
+/// <param name="ValSplit">Fraction of the training split held out for validation (0: validate on the test split).</param>
 internal sealed record TrainSettings(string Model, string Optimizer, double Lr, double Momentum, double WeightDecay, double L1,
-    string Scheduler, ulong Seed, int BatchSize, int Epochs, int CosineTMax)
+    string Scheduler, ulong Seed, int BatchSize, int Epochs, int CosineTMax, int AccumulateGradBatches, double ClipGradNorm, double ValSplit)
 {
     /// <summary>As hyper-parameters (invariant culture, round-trip doubles).</summary>
     public Dictionary<string, string> ToHyperparameters() => new(StringComparer.Ordinal)
@@ -35,6 +38,9 @@ internal sealed record TrainSettings(string Model, string Optimizer, double Lr, 
         ["batch_size"] = BatchSize.ToString(CultureInfo.InvariantCulture),
         ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),
         ["cosine_t_max"] = CosineTMax.ToString(CultureInfo.InvariantCulture),
+        ["accumulate_grad_batches"] = AccumulateGradBatches.ToString(CultureInfo.InvariantCulture),
+        ["clip_grad_norm"] = F(ClipGradNorm),
+        ["val_split"] = F(ValSplit),
     };
 
     /// <summary>The settings saved in <paramref name="checkpoint"/>.</summary>
@@ -66,7 +72,10 @@ internal sealed record TrainSettings(string Model, string Optimizer, double Lr, 
             P("seed", v => ulong.Parse(v, NumberStyles.None, inv), _ => true),
             P("batch_size", v => int.Parse(v, NumberStyles.None, inv), v => v >= 1),
             P("epochs", v => int.Parse(v, NumberStyles.None, inv), v => v >= 1),
-            P("cosine_t_max", v => int.Parse(v, NumberStyles.None, inv), v => v >= 1));
+            P("cosine_t_max", v => int.Parse(v, NumberStyles.None, inv), v => v >= 1),
+            P("accumulate_grad_batches", v => int.Parse(v, NumberStyles.None, inv), v => v >= 1),
+            P("clip_grad_norm", v => double.Parse(v, NumberStyles.Float, inv), v => double.IsFinite(v) && v >= 0),
+            P("val_split", v => double.Parse(v, NumberStyles.Float, inv), v => v >= 0 && v < 1));
     }
 
     private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
