@@ -470,6 +470,7 @@ public sealed class Trainer
             {
                 if (_clipValue is { } cv) GradClip.ClipGradValue(_params, cv);
                 if (_clipNorm is { } cn) GradClip.ClipGradNorm(_params, cn);
+                CallHook(HookKind.BeforeOptimizerStep);
                 foreach (var o in _optimizers)
                 {
                     o.Step();
@@ -688,7 +689,7 @@ public sealed class Trainer
             new DataLoader(new SubsetDataset(train.Dataset, valIdx), train.BatchSize, shuffle: false, prefetch: train.Prefetch));
     }
 
-    private enum HookKind { FitStart, FitEnd, TrainEpochStart, TrainBatchEnd, ValidationEnd, TrainEpochEnd, Exception, SaveCheckpoint, LoadCheckpoint }
+    private enum HookKind { FitStart, FitEnd, TrainEpochStart, TrainBatchEnd, BeforeOptimizerStep, ValidationEnd, TrainEpochEnd, Exception, SaveCheckpoint, LoadCheckpoint }
 
     // The one place hooks are called from.
     private void CallHook(HookKind hook, Batch? batch = null, int batchIndex = 0, Exception? error = null, Checkpoint? checkpoint = null)
@@ -702,6 +703,7 @@ public sealed class Trainer
                 case HookKind.FitEnd: c.OnFitEnd(this, module); break;
                 case HookKind.TrainEpochStart: c.OnTrainEpochStart(this, module); break;
                 case HookKind.TrainBatchEnd: c.OnTrainBatchEnd(this, module, batch!, batchIndex); break;
+                case HookKind.BeforeOptimizerStep: c.OnBeforeOptimizerStep(this, module); break;
                 case HookKind.ValidationEnd: c.OnValidationEnd(this, module); break;
                 case HookKind.TrainEpochEnd: c.OnTrainEpochEnd(this, module); break;
                 case HookKind.SaveCheckpoint: c.OnSaveCheckpoint(this, module, checkpoint!); break;

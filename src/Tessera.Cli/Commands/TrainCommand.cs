@@ -47,7 +47,8 @@ internal static class TrainCommand
             new Option<bool>("--allow-nan") { Description = "Keep training when the loss becomes NaN or infinite (default: stop with an error naming the step)." },
             Number<int>("--accumulate-grad-batches", "a whole number", "Sum the gradients of this many batches per optimizer step (default 1)."),
             Number<double>("--clip-grad-norm", "a number", "Scale gradients to this total norm at most before each step (default: no clipping)."),
-            Number<double>("--val-split", "a number", "Hold out this fraction of the training split for validation; the test split is then evaluated once at the end (default: validate on the test split)."));
+            Number<double>("--val-split", "a number", "Hold out this fraction of the training split for validation; the test split is then evaluated once at the end (default: validate on the test split)."),
+            new Option<string?>("--logdir") { Description = "TensorBoard event-file folder (default: the run folder): scalars, weight and gradient histograms, hyper-parameters, confusion matrix and sample predictions." });
         f.Optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw", "rmsprop");
         f.Scheduler.AcceptOnlyFromAmong("none", "step", "cosine", "plateau");
         var command = new Command("train", "Train a model.") { model };
@@ -94,10 +95,10 @@ internal static class TrainCommand
     private sealed record Flags(Option<int?> Epochs, Option<int?> BatchSize, Option<double?> Lr, Option<string?> Optimizer, Option<double?> Momentum,
         Option<double?> WeightDecay, Option<double?> L1, Option<string?> Scheduler, Option<ulong?> Seed, Option<int?> Threads, Option<string?> Data,
         Option<string?> Out, Option<string?> Resume, Option<int?> LogEvery, Option<long?> MaxSteps, Option<bool> AllowNan,
-        Option<int?> Accumulate, Option<double?> ClipNorm, Option<double?> ValSplit)
+        Option<int?> Accumulate, Option<double?> ClipNorm, Option<double?> ValSplit, Option<string?> LogDir)
     {
         public Option[] All => [Epochs, BatchSize, Lr, Optimizer, Momentum, WeightDecay, L1, Scheduler, Seed, Threads, Data, Out, Resume, LogEvery, MaxSteps, AllowNan,
-            Accumulate, ClipNorm, ValSplit];
+            Accumulate, ClipNorm, ValSplit, LogDir];
     }
 
     // Every number is checked before anything runs: a bad one must not cost an epoch first.
@@ -124,7 +125,7 @@ internal static class TrainCommand
     private static int RunLinreg(ParseResult r, Flags f)
     {
         // linreg fits 100 synthetic points full-batch in memory: data, batching, run-folder and scheduler flags do not apply.
-        foreach (var o in new Option[] { f.BatchSize, f.L1, f.Scheduler, f.Data, f.Out, f.Resume, f.LogEvery, f.Accumulate, f.ClipNorm, f.ValSplit })
+        foreach (var o in new Option[] { f.BatchSize, f.L1, f.Scheduler, f.Data, f.Out, f.Resume, f.LogEvery, f.Accumulate, f.ClipNorm, f.ValSplit, f.LogDir })
             if (r.GetResult(o) is { Implicit: false })
                 throw new ArgumentException($"{o.Name} does not apply to linreg (it fits 100 synthetic points full-batch, in memory, without a run folder).");
         int steps = r.GetValue(f.Epochs) ?? 1000;
@@ -257,6 +258,11 @@ internal static class TrainCommand
             Callbacks = { new LearningRateMonitor(), new ProgressDisplay(logEveryNBatches: r.GetValue(f.LogEvery) ?? 100) },
             Loggers = { new CsvLogger(Path.Combine(outDir, "metrics.csv"), CsvColumns) },
         };
+        using var tensorBoard = new TensorBoardLogger(r.GetValue(f.LogDir) ?? outDir);
+        trainer.Loggers.Add(tensorBoard);
+        trainer.Callbacks.Add(new TensorBoardHistograms(tensorBoard));
+        int shown = Math.Min(1000, test.Count);   // the confusion-matrix image and sample predictions: the first 1,000 test images
+        trainer.Callbacks.Add(new ClassifierImages(tensorBoard, net, test.Inputs.Narrow(0, 0, shown), test.Targets.Narrow(0, 0, shown), FashionMnist.Classes));
         var loader = new DataLoader(train, s.BatchSize, shuffle: true, seed: s.Seed);
         var testLoader = new DataLoader(test, 1000);
         trainer.Fit(module, loader, s.ValSplit > 0 ? null : testLoader, resume);

@@ -26,6 +26,12 @@ public abstract class Callback
     /// <summary>After each training batch (after the optimizer step when this batch completed an accumulation).</summary>
     public virtual void OnTrainBatchEnd(Trainer trainer, TrainingModule module, Batch batch, int batchIndex) { }
 
+    /// <summary>
+    /// After the gradients of an optimizer step are complete (accumulated and clipped) and before the optimizers step
+    /// and release them: the place to inspect gradients.
+    /// </summary>
+    public virtual void OnBeforeOptimizerStep(Trainer trainer, TrainingModule module) { }
+
     /// <summary>After a validation run; its means are in <see cref="Trainer.CallbackMetrics"/>.</summary>
     public virtual void OnValidationEnd(Trainer trainer, TrainingModule module) { }
 
