@@ -41,13 +41,4 @@ public static class Evaluation
         model.Train(wasTraining);
         return p;
     }
-
-    /// <summary>Metrics of <paramref name="model"/> on labelled <paramref name="inputs"/> / <paramref name="targets"/>.</summary>
-    public static ClassificationMetrics Evaluate(Module<Tensor, Tensor> model, Tensor inputs, Tensor targets, int classes)
-    {
-        ArgumentNullException.ThrowIfNull(targets);
-        var pred = Predict(model, inputs);
-        var truth = targets.To(DType.Int64).Contiguous().ToArray<long>();
-        return new ClassificationMetrics(classes, truth, pred);
-    }
 }
