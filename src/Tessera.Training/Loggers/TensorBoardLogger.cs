@@ -50,6 +50,17 @@ public sealed class TensorBoardLogger : ITrainingLogger, IDisposable
         }
     }
 
+    /// <summary>
+    /// A resumed fit: a session-start event at the step of the last epoch row in the checkpoint makes TensorBoard drop
+    /// what a killed run logged after it (the resumed run logs those epochs again; per-step values logged between that
+    /// row and a mid-epoch checkpoint are dropped too).
+    /// </summary>
+    public void Resume(IReadOnlyList<MetricsRecord> history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        Writer.AddSessionStart(history.Count > 0 ? history[^1].Step : 0);
+    }
+
     /// <inheritdoc/>
     public void Finish() => Writer.Flush();
 

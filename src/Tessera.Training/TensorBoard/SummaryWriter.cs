@@ -200,6 +200,17 @@ public sealed class SummaryWriter : IDisposable
         Append(new Event { WallTime = start.StartTimeSecs, Step = 0, Summary = summary });
     }
 
+    /// <summary>
+    /// Marks a (re)start of the run at <paramref name="step"/> with a <c>SessionLog.START</c> event: TensorBoard then drops
+    /// the events of earlier files with a larger step (written by a killed run after the checkpoint it resumes from).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative step.</exception>
+    public void AddSessionStart(long step, double? wallTime = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        Append(new Event { WallTime = CheckWallTime(wallTime), Step = step, SessionLog = new SessionLog { Status = SessionLog.Types.SessionStatus.Start } });
+    }
+
     /// <summary>Hands every buffered event to the operating system (it then survives the process being killed).</summary>
     /// <exception cref="ObjectDisposedException">The writer was disposed.</exception>
     public void Flush()

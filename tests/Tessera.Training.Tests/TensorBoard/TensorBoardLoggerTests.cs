@@ -78,4 +78,19 @@ public class TensorBoardLoggerTests
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
+
+    [Fact]
+    public void ResumeWritesASessionStartAtTheLastEpochRowsStep()
+    {
+        string dir = Directory.CreateTempSubdirectory("tessera-tbresume-").FullName;
+        try
+        {
+            using (var tb = new TensorBoardLogger(dir))
+                tb.Resume([new MetricsRecord(1, 4, new Dictionary<string, double>()), new MetricsRecord(2, 8, new Dictionary<string, double>())]);
+            var start = Assert.Single(EventFileReader.ReadEvents(Assert.Single(EventFileReader.FindEventFiles(dir))), e => e.SessionLog is not null);
+            Assert.Equal(8, start.Step);
+            Assert.Equal(Tensorboard.SessionLog.Types.SessionStatus.Start, start.SessionLog.Status);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
 }
