@@ -56,7 +56,10 @@ public sealed class TrainKillResumeTests(TrainKillResumeTests.Reference referenc
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         Assert.Contains($"after epoch {ck.Epoch}", resumed.Stdout);
 
-        Assert.Equal(["checkpoint.safetensors", "metrics.csv", "model.safetensors"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
+        // No temp files left; each process (killed and resumed) added its own TensorBoard event file.
+        Assert.Equal(["checkpoint.safetensors", "metrics.csv", "model.safetensors"],
+            Directory.GetFiles(dir).Select(Path.GetFileName).Where(f => !f!.StartsWith("events.out.tfevents.", StringComparison.Ordinal)).Order());
+        Assert.Equal(2, Directory.GetFiles(dir, "events.out.tfevents.*").Length);
         Assert.Equal(File.ReadAllBytes(Path.Combine(refDir, "model.safetensors")), File.ReadAllBytes(Path.Combine(dir, "model.safetensors")));
         var want = CsvLogger.Read(Path.Combine(refDir, "metrics.csv"));
         var got = CsvLogger.Read(Path.Combine(dir, "metrics.csv"));
